@@ -1,0 +1,27 @@
+"""keras_gans: GANs in Keras 3 / TensorFlow you can learn from and actually train."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="keras-gans",
+    version="0.1.0",
+    description="GAN variants as keras.Model subclasses with tested math, callbacks and export.",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["keras_gans", "keras_gans.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "tensorflow>=2.16",
+        "keras>=3",
+        "tensorflow-datasets",
+        "matplotlib",
+        "imageio",
+        "numpy",
+        # The embedded default dataset (real handwritten digits, no download) ships with it.
+        "scikit-learn",
+    ],
+    extras_require={
+        "test": ["pytest", "hypothesis"],
+    },
+    entry_points={"console_scripts": ["keras-gans=keras_gans.cli:main"]},
+)
