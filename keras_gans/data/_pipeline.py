@@ -1,0 +1,117 @@
+"""Pieces shared by the dataset functions: argument checks, decode-crop-resize, batching."""
+
+import math
+import numbers
+
+import tensorflow as tf
+
+
+def check_batch_size(batch_size):
+    """Returns `batch_size` if it is a positive int, else raises ValueError naming it."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    return int(batch_size)
+
+
+def check_crop(crop_size, crop_offset):
+    """Validates `crop_size` (None or a positive int) and `crop_offset` (None or (top, left))."""
+    if crop_size is not None and (
+        isinstance(crop_size, bool) or not isinstance(crop_size, numbers.Integral) or crop_size < 1
+    ):
+        raise ValueError(f"crop_size must be None or a positive int, got {crop_size!r}")
+    if crop_offset is None:
+        return
+    if crop_size is None:
+        raise ValueError(
+            f"crop_offset={crop_offset!r} needs a crop_size: the box is crop_size x crop_size "
+            "pixels from (top, left)"
+        )
+    if (
+        not isinstance(crop_offset, (tuple, list))
+        or len(crop_offset) != 2
+        or not all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
+            for v in crop_offset
+        )
+    ):
+        raise ValueError(
+            f"crop_offset must be (top, left), two ints >= 0, got {crop_offset!r}"
+        )
+
+
+def check_enough(num_images, batch_size, drop_remainder, source):
+    """Raises ValueError when `num_images` cannot fill a single batch that must be full."""
+    if drop_remainder and num_images < batch_size:
+        raise ValueError(
+            f"{source} has {num_images} usable images, fewer than one batch of "
+            f"batch_size={batch_size}; use a smaller batch_size or drop_remainder=False"
+        )
+
+
+def centred_crop_box(height, width, crop_size=None):
+    """The `(top, left, side, side)` box of a centred square crop, in pixels.
+
+    `crop_size=None` takes the largest centred square, `min(height, width)`; a crop larger than
+    the image shrinks to it. Odd margins put the extra pixel at the bottom and right.
+
+    Example:
+    >>> centred_crop_box(218, 178, 140)  # CelebA's aligned faces
+    (39, 19, 140, 140)
+    """
+    side = min(height, width) if crop_size is None else min(crop_size, height, width)
+    return (height - side) // 2, (width - side) // 2, side, side
+
+
+def decode(contents, image_size, channels, crop_size=None, crop_offset=None):
+    """Decodes encoded JPEG/PNG/GIF/BMP bytes into a float32 `(S, S, channels)` image in [-1, 1]."""
+    # Three channels whatever the file holds: grayscale is repeated, alpha dropped, a GIF's first
+    # frame taken. Decoding straight to one channel would fail on GIFs.
+    image = tf.io.decode_image(contents, channels=3, expand_animations=False, dtype=tf.uint8)
+    image.set_shape((None, None, 3))
+    return preprocess(image, image_size, channels, crop_size, crop_offset)
+
+
+def preprocess(image, image_size, channels, crop_size=None, crop_offset=None):
+    """Crops a uint8 RGB image to a square, converts channels, resizes and scales to [-1, 1].
+
+    The box is `crop_size` square, centred unless `crop_offset=(top, left)` is given; it is shrunk
+    and moved as needed to stay inside the image, so one odd file cannot stop an epoch.
+    """
+    shape = tf.shape(image)
+    height, width = shape[0], shape[1]
+    side = tf.minimum(height, width)
+    if crop_size is not None:
+        side = tf.minimum(side, crop_size)
+    if crop_offset is None:
+        top, left = (height - side) // 2, (width - side) // 2
+    else:
+        top = tf.minimum(crop_offset[0], height - side)
+        left = tf.minimum(crop_offset[1], width - side)
+    image = tf.cast(image[top : top + side, left : left + side], tf.float32)
+    if channels == 1:
+        image = tf.image.rgb_to_grayscale(image)
+    # Bilinear with antialias: when shrinking, the kernel widens to cover every source pixel, so
+    # a 140 -> 64 resize does not alias. Its weights are >= 0, so values stay in [0, 255].
+    image = tf.image.resize(image, (image_size, image_size), method="bilinear", antialias=True)
+    image = tf.clip_by_value(image / 127.5 - 1.0, -1.0, 1.0)
+    return tf.ensure_shape(image, (image_size, image_size, channels))
+
+
+def finish(images, batch_size, drop_remainder, num_images):
+    """Batches images and hands them to `prefetch_batches`; `num_images` may be None (unknown)."""
+    batches = images.batch(batch_size, drop_remainder=drop_remainder)
+    if num_images is None:
+        return prefetch_batches(batches, None)
+    return prefetch_batches(batches, count_batches(num_images, batch_size, drop_remainder))
+
+
+def count_batches(num_images, batch_size, drop_remainder):
+    """Number of batches `num_images` make."""
+    return num_images // batch_size if drop_remainder else math.ceil(num_images / batch_size)
+
+
+def prefetch_batches(batches, num_batches):
+    """States `num_batches` as the cardinality where tf.data cannot infer it, and prefetches."""
+    if num_batches is not None and int(batches.cardinality()) != num_batches:
+        batches = batches.apply(tf.data.experimental.assert_cardinality(num_batches))
+    return batches.prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,218 @@
+"""Square images from any folder or .zip of JPEG, PNG, BMP or GIF files."""
+
+import concurrent.futures
+import itertools
+import os
+import warnings
+import zipfile
+import zlib
+
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.data import _checks, _pipeline
+from keras_gans.networks.dcgan import check_channels, check_image_size
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+
+# Files that fail to decode despite passing the byte checks are dropped and replaced by images from
+# a second shuffled pass, so every epoch still has the stated number of batches. Two passes bound
+# the work if nearly everything fails; the epoch then ends short with a cardinality error.
+_PASSES = 2
+_NAMES_SHOWN = 5
+
+
+def image_folder(
+    path,
+    image_size=64,
+    batch_size=64,
+    channels=3,
+    crop_size=None,
+    crop_offset=None,
+    shuffle=True,
+    seed=None,
+    drop_remainder=True,
+    deterministic=None,
+):
+    """Batches of square images from a folder (searched recursively) or a .zip read in place.
+
+    Files ending in .jpg, .jpeg, .png, .bmp or .gif (any case) are used; a GIF gives its first
+    frame. Names starting with "." (hidden files and folders, macOS "._" files) and "__MACOSX"
+    folders are ignored. Each image is cropped to a square box -- `crop_size` pixels centred, the
+    largest centred square by default, or the box at `crop_offset=(top, left)` -- then resized
+    with an antialiased bilinear filter to `image_size` and scaled to [-1, 1]. Grayscale images are
+    repeated to three channels and alpha is dropped; `channels=1` converts to gray.
+
+    Unreadable files are skipped rather than crashing an epoch. For a folder, a byte-level
+    pre-scan (empty files, unknown magic bytes, JPEG without the FFD9 end marker, PNG without
+    IEND, GIF without its trailer, BMP shorter than its header says) runs before the pipeline is
+    built, and one `UserWarning` gives the count and the first names. A .zip is not unpacked nor
+    read up front (CelebA's is 1.4 GB): empty members are skipped at once, the other checks run
+    lazily in the Python generator that feeds tf.data, and one warning per newly found batch of
+    bad members comes at the end of the pass that met them; those members count towards
+    `cardinality()` and are replaced by other images, so the number of batches stays the same.
+    Files that pass the checks but still fail to decode are dropped inside the pipeline
+    (`ignore_errors`, logged by TensorFlow) and replaced the same way.
+
+    Args:
+        path: a folder or a .zip file.
+        image_size: side of the output images in pixels; 4 to 7 times a power of two, >= 8.
+        batch_size: images per batch.
+        channels: 1 (grayscale) or 3 (RGB).
+        crop_size: side of the square crop box in source pixels, or None for the largest centred
+            square. A box larger than an image shrinks to fit it.
+        crop_offset: `(top, left)` of the box, or None to centre it; needs `crop_size`. The box is
+            moved back inside images too small for it.
+        shuffle: reshuffle the file order every epoch.
+        seed: seed for the shuffle order.
+        drop_remainder: drop the last partial batch, so the batch dimension is static.
+        deterministic: passed to `Dataset.map`; False lets decoding finish out of order (faster).
+
+    Returns:
+        A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
+        tensors in [-1, 1]; `cardinality()` is the number of batches.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if `path` holds no image files or is neither a folder nor a zip, if fewer
+            usable images than `batch_size` remain with `drop_remainder`, or if an argument is
+            invalid.
+
+    Example:
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from PIL import Image
+    >>> folder = tempfile.mkdtemp()
+    >>> for i in range(4):
+    ...     Image.fromarray(np.full((40, 30, 3), 60 * i, np.uint8)).save(f"{folder}/{i}.png")
+    >>> ds = image_folder(folder, image_size=16, batch_size=2)
+    >>> ds.element_spec
+    TensorSpec(shape=(2, 16, 16, 3), dtype=tf.float32, name=None)
+    >>> int(ds.cardinality())
+    2
+    """
+    check_image_size(image_size)
+    batch_size = _pipeline.check_batch_size(batch_size)
+    check_channels(channels)
+    _pipeline.check_crop(crop_size, crop_offset)
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such folder or zip file: {path!r}")
+
+    def decode(contents):
+        return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset)
+
+    if os.path.isdir(path):
+        files, num_images = _folder_files(path, shuffle, seed)
+        contents = files.map(tf.io.read_file, num_parallel_calls=tf.data.AUTOTUNE)
+    elif zipfile.is_zipfile(path):
+        contents, num_images = _zip_members(path, shuffle, seed)
+    else:
+        raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
+    _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
+
+    images = contents.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    images = images.ignore_errors(log_warning=True).take(num_images)
+    return _pipeline.finish(images, batch_size, drop_remainder, num_images)
+
+
+def _accepted(name):
+    parts = name.replace("\\", "/").split("/")
+    if any(part.startswith(".") or part == "__MACOSX" for part in parts if part):
+        return False
+    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+
+
+def _no_images_error(path):
+    return ValueError(
+        f"no image files in {path!r}: expected names ending in "
+        f"{', '.join(IMAGE_EXTENSIONS)} (any case)"
+    )
+
+
+def _warn_skipped(problems, total, where):
+    # problems: {name: reason}, sorted so repeated warnings are identical and shown once.
+    names = sorted(problems)
+    shown = ", ".join(f"{name} ({problems[name]})" for name in names[:_NAMES_SHOWN])
+    more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+    warnings.warn(
+        f"skipped {len(names)} of {total} files in {where!r} that are not readable images: "
+        f"{shown}{more}",
+        UserWarning,
+        # Points at the caller of image_folder (warn <- here <- helper <- image_folder).
+        stacklevel=4,
+    )
+
+
+def _folder_files(path, shuffle, seed):
+    relative = []
+    for root, folders, files in os.walk(path):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__MACOSX")
+        relative.extend(
+            os.path.relpath(os.path.join(root, f), path) for f in sorted(files) if _accepted(f)
+        )
+    if not relative:
+        raise _no_images_error(path)
+    full = [os.path.join(path, name) for name in relative]
+    # Reading a few KiB per file is I/O bound; threads overlap the waits (network drives).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        problems = list(pool.map(_checks.file_problem, full))
+    bad = {name: problem for name, problem in zip(relative, problems) if problem}
+    if bad:
+        _warn_skipped(bad, len(relative), path)
+    good = [name for name, problem in zip(full, problems) if not problem]
+    if not good:
+        raise ValueError(f"none of the {len(relative)} image files in {path!r} is readable")
+    files = tf.data.Dataset.from_tensor_slices(good)
+    if shuffle:
+        # Shuffling names, not decoded images, keeps the buffer small for any folder size.
+        files = files.shuffle(len(good), seed=seed, reshuffle_each_iteration=True)
+    return files.repeat(_PASSES), len(good)
+
+
+def _zip_members(path, shuffle, seed):
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and _accepted(m.filename)]
+    if not members:
+        raise _no_images_error(path)
+    members.sort(key=lambda m: m.filename)
+    empty = {m.filename: "empty file" for m in members if m.file_size == 0}
+    if empty:
+        _warn_skipped(empty, len(members), path)
+    names = [m.filename for m in members if m.file_size > 0]
+    if not names:
+        raise ValueError(f"none of the {len(members)} image files in {path!r} is readable")
+    known_bad = dict(empty)
+    epochs = itertools.count()
+
+    def generate():
+        epoch = next(epochs)
+        # A seed gives a reproducible order that still changes every epoch.
+        rng = np.random.default_rng(None if seed is None else [seed, epoch])
+        with zipfile.ZipFile(path) as archive:
+            for _ in range(_PASSES):
+                order = rng.permutation(len(names)) if shuffle else range(len(names))
+                found, yielded = {}, 0
+                for index in order:
+                    name = names[index]
+                    if name in known_bad:
+                        continue
+                    try:
+                        data = archive.read(name)
+                    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+                        found[name] = f"unreadable member ({error})"
+                        continue
+                    problem = _checks.bytes_problem(data)
+                    if problem:
+                        found[name] = problem
+                        continue
+                    yielded += 1
+                    yield data
+                if found:
+                    known_bad.update(found)
+                    _warn_skipped(found, len(members), path)
+                if not yielded:
+                    raise ValueError(f"none of the {len(members)} image files in {path!r} is readable")
+
+    contents = tf.data.Dataset.from_generator(generate, output_signature=tf.TensorSpec((), tf.string))
+    return contents, len(names)
