@@ -1,0 +1,5 @@
+"""Functional network builders."""
+
+from keras_gans.networks.dcgan import build_critic, build_generator, check_image_size
+
+__all__ = ["build_critic", "build_generator", "check_image_size"]

@@ -1,0 +1,21 @@
+"""keras_gans: GAN variants as Keras 3 models you can learn from and actually train.
+
+Each variant is a `keras.Model` subclass overriding `train_step`; train it with
+`model.fit(dataset, callbacks=[...])` and export its generator as a SavedModel.
+"""
+
+import keras as _keras
+
+if _keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        "keras_gans needs the TensorFlow backend of Keras (tf.GradientTape, tf.data, "
+        f"SavedModel); KERAS_BACKEND is {_keras.backend.backend()!r}. "
+        "Set KERAS_BACKEND=tensorflow."
+    )
+
+from keras_gans import losses  # noqa: E402
+from keras_gans.models import BaseGAN, WGANGP  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = ["BaseGAN", "WGANGP", "losses"]

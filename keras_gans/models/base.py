@@ -1,0 +1,299 @@
+"""The plumbing every GAN variant shares: two networks, two optimizers, noise, trackers."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+
+class BaseGAN(keras.Model):
+    """Base class of the GAN variants: a generator, a discriminator and their updates.
+
+    A subclass states its losses in `discriminator_step` and `generator_step`; this
+    class runs them in Algorithm 1's schedule: `critic_steps` discriminator updates,
+    each on its own real batch, then one generator update. So that every update sees
+    fresh data while `fit` stays the way to train, `fit` hands `train_step` the next
+    `critic_steps` batches of the dataset at once (one Keras step is one generator
+    step; an epoch is still one pass over the data) and `train_step` slices them
+    apart. The alternative, one batch per step and a `tf.cond` around the generator
+    update, fails under `tf.distribute.MirroredStrategy` (a synchronising
+    `apply_gradients` inside control flow).
+
+    Subclasses set `metric_names` (the keys `train_step` returns, each a
+    `keras.metrics.Mean` tracker) and `default_optimizers()`.
+
+    Args:
+        generator: a `keras.Model` from latents (N, latent_dim) to images.
+        discriminator: a `keras.Model` from images to scores (N, 1) (the critic).
+        critic_steps: discriminator updates per generator update, >= 1.
+        latent_dim: size of z; inferred from the generator's input when None.
+        seed: seed of the latent and mixing-weight draws in `train_step`.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+    """
+
+    metric_names = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, critic_steps=1, latent_dim=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        for role, net in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(net, keras.Model):
+                raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}")
+        if isinstance(critic_steps, bool) or not isinstance(critic_steps, int) or critic_steps < 1:
+            raise ValueError(f"critic_steps must be an int >= 1, got {critic_steps!r}")
+        inferred = generator.inputs[0].shape[-1] if generator.inputs else None
+        latent_dim = latent_dim if latent_dim is not None else inferred
+        if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
+            raise ValueError(f"latent_dim must be an int >= 1, got {latent_dim!r}")
+        if inferred is not None and inferred != latent_dim:
+            raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.critic_steps = critic_steps
+        self.latent_dim = latent_dim
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        # Both networks arrive built; without this `fit` would try to build the wrapper.
+        self.built = True
+
+    @property
+    def critic(self):
+        """The discriminator, by its Wasserstein name."""
+        return self.discriminator
+
+    @property
+    def metrics(self):
+        # Listing the trackers here makes Keras reset them at each epoch.
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # ----------------------------------------------------------------- compile
+
+    def default_optimizers(self):
+        """Returns `(d_optimizer, g_optimizer)` with the paper's settings."""
+        raise NotImplementedError
+
+    def compile(self, d_optimizer=None, g_optimizer=None, jit_compile=False, **kwargs):
+        """Sets the two optimizers (the paper's defaults when None) and builds them.
+
+        Building here, on the networks' variables and inside the caller's
+        distribution scope, is what lets `fit` run under `MirroredStrategy`: an
+        optimizer first built inside a replica's `train_step` fails there.
+
+        Args:
+            d_optimizer: optimizer of the discriminator, an instance or a name.
+            g_optimizer: optimizer of the generator, an instance or a name.
+            jit_compile: XLA compilation of `train_step`. Off by default: on CPU it
+                was measured slower than plain graphs for these networks.
+            **kwargs: passed to `keras.Model.compile` (`run_eagerly`,
+                `steps_per_execution`, ...). `loss` and `optimizer` are not used.
+        """
+        for unused in ("loss", "optimizer", "metrics"):
+            if kwargs.get(unused) is not None:
+                raise ValueError(
+                    f"{type(self).__name__}.compile takes d_optimizer and g_optimizer; "
+                    f"{unused}={kwargs[unused]!r} would be ignored"
+                )
+            kwargs.pop(unused, None)
+        defaults = self.default_optimizers() if d_optimizer is None or g_optimizer is None else (None, None)
+        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else defaults[0]
+        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else defaults[1]
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError("d_optimizer and g_optimizer must be two distinct optimizer instances")
+        super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False):
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "jit_compile": bool(self.jit_compile),
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
+            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
+            jit_compile=config.get("jit_compile", False),
+        )
+
+    # --------------------------------------------------------------------- fit
+
+    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+        """`keras.Model.fit`, feeding `critic_steps` real batches to each step.
+
+        A `tf.data.Dataset` of batches of B is regrouped into batches of
+        `critic_steps * B` (`Dataset.rebatch`, one copy), so each discriminator
+        update of Algorithm 1 gets B fresh real images; with arrays, `batch_size`
+        (Keras' default 32 when None) is multiplied the same way. Other inputs pass
+        as they are and each of their batches is split into `critic_steps` parts.
+        Everything else is Keras' own `fit`: `epochs`, `callbacks`,
+        `steps_per_epoch` (counted in generator steps), `initial_epoch`, ...
+        """
+        if isinstance(x, tf.data.Dataset):
+            # A dataset shuffles itself; Keras ignores `shuffle` for it but warns.
+            kwargs.setdefault("shuffle", False)
+            if self.critic_steps > 1:
+                x = _group_batches(x, self.critic_steps)
+        elif self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
+            batch_size = self.critic_steps * (batch_size or 32)
+        return super().fit(x, y, batch_size, *args, **kwargs)
+
+    # -------------------------------------------------------------- train step
+
+    def train_step(self, data):
+        real_batches = self.split_real_batches(data)
+        for real in real_batches:
+            self.update_trackers(self.discriminator_step(real))
+        self.update_trackers(self.generator_step(ops.shape(self.images_of(real_batches[0]))[0]))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def discriminator_step(self, real):
+        """One discriminator update on a real batch; returns {metric name: value}."""
+        raise NotImplementedError
+
+    def generator_step(self, batch_size):
+        """One generator update on `batch_size` latents; returns {metric name: value}."""
+        raise NotImplementedError
+
+    def split_real_batches(self, data):
+        """Slices one step's data into `critic_steps` equal real batches."""
+        images = self.images_of(data)
+        self.check_images(images)
+        if self.critic_steps == 1:
+            return [data]
+        static = images.shape[0]
+        if static is not None and static % self.critic_steps:
+            raise ValueError(
+                f"a step's batch of {static} images cannot be split into critic_steps="
+                f"{self.critic_steps} equal real batches; feed a tf.data.Dataset to fit, "
+                "which groups the batches itself"
+            )
+        size = ops.shape(images)[0] // self.critic_steps
+        return [
+            tf.nest.map_structure(lambda t, i=i: t[i * size : (i + 1) * size], data)
+            for i in range(self.critic_steps)
+        ]
+
+    @staticmethod
+    def images_of(data):
+        """The images of a batch that may also hold labels: `x` or `(x, ...)`."""
+        return data[0] if isinstance(data, (tuple, list)) else data
+
+    def check_images(self, images):
+        """Raises a ValueError naming the shape or dtype when images do not fit the critic."""
+        expected = tuple(self.discriminator.inputs[0].shape[1:])
+        if tuple(images.shape[1:]) != expected:
+            raise ValueError(
+                f"the dataset yields images of shape {tuple(images.shape)}, but the "
+                f"discriminator takes (batch, {', '.join(map(str, expected))})"
+            )
+        if not images.dtype.is_floating:
+            raise ValueError(
+                f"the dataset yields {images.dtype.name} images; expected float images "
+                "scaled to [-1, 1] (keras_gans.data does this)"
+            )
+
+    def update_trackers(self, values):
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+
+    def apply_gradients(self, optimizer, loss, tape, network):
+        """Differentiates `loss` on `tape` and lets `optimizer` update `network`.
+
+        The loss is a mean over this replica's batch; the optimizer sums gradients
+        over replicas, so the loss is divided by their number to average over the
+        global batch.
+        """
+        variables = network.trainable_variables
+        grads = tape.gradient(loss, variables)
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas > 1:
+            grads = [grad / replicas for grad in grads]
+        optimizer.apply_gradients(zip(grads, variables))
+
+    # ------------------------------------------------------------------- noise
+
+    def sample_latent(self, batch_size):
+        """Draws `batch_size` latents z ~ N(0, I) from the model's seeded generator."""
+        return self.random_normal((batch_size, self.latent_dim))
+
+    def random_normal(self, shape):
+        """Standard normal noise, seeded by the model and distinct on each replica."""
+        return tf.random.stateless_normal(shape, seed=self._draw_seed())
+
+    def random_uniform(self, shape):
+        """U[0, 1) noise, seeded by the model and distinct on each replica."""
+        return tf.random.stateless_uniform(shape, seed=self._draw_seed())
+
+    def _draw_seed(self):
+        seed = ops.cast(self.seed_generator.next(), "int64")
+        context = tf.distribute.get_replica_context()
+        if context is not None and context.num_replicas_in_sync > 1:
+            # The generator's state is mirrored: every replica reads the same seed,
+            # and would draw the same latents. The replica id makes the streams differ.
+            replica = ops.cast(context.replica_id_in_sync_group, "int64")
+            seed = seed + ops.stack([replica, ops.zeros_like(replica)])
+        return seed
+
+    def generate(self, z, batch_size=256):
+        """Images for latents `z` (an array (N, latent_dim)) or for `z` random latents (an int).
+
+        The generator runs in inference mode (batch norm uses its moving
+        statistics), `batch_size` latents at a time. Returns a float32 numpy array
+        in [-1, 1].
+        """
+        if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
+            if z < 1:
+                raise ValueError(f"the number of images must be >= 1, got {z}")
+            z = np.random.default_rng().standard_normal((int(z), self.latent_dim)).astype("float32")
+        z = np.asarray(z, dtype="float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (N, {self.latent_dim}), got {z.shape}")
+        chunks = [
+            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            for i in range(0, len(z), batch_size)
+        ]
+        return np.concatenate(chunks).astype("float32")
+
+    # ------------------------------------------------------------------ config
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "critic_steps": self.critic_steps,
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for role in ("generator", "discriminator"):
+            config[role] = keras.saving.deserialize_keras_object(config[role])
+        return cls(**config)
+
+
+def _group_batches(dataset, groups):
+    """Regroups a dataset of batches of B into batches of `groups * B`, dropping a rest."""
+    spec = tf.nest.flatten(dataset.element_spec)[0]
+    if spec.shape.rank is None or spec.shape.rank < 1:
+        raise ValueError(f"fit needs a batched dataset of images, got elements of spec {spec}")
+    batch_size = spec.shape[0]
+    if batch_size is None:
+        # A dataset batched without drop_remainder: read B off its first batch.
+        batch_size = int(tf.nest.flatten(next(iter(dataset)))[0].shape[0])
+        return dataset.rebatch(groups * batch_size, drop_remainder=True)
+    grouped = dataset.rebatch(groups * batch_size, drop_remainder=True)
+    batches = int(dataset.cardinality())
+    if batches >= 0:
+        # All batches are full, so the count is exact; Keras shows it in the progress bar.
+        grouped = grouped.apply(tf.data.experimental.assert_cardinality(batches // groups))
+    return grouped

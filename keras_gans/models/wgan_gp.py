@@ -1,0 +1,96 @@
+"""WGAN-GP: Wasserstein GAN with a gradient penalty (Gulrajani et al. 2017)."""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses
+from keras_gans.models.base import BaseGAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class WGANGP(BaseGAN):
+    """Wasserstein GAN with gradient penalty.
+
+    The critic estimates the Wasserstein-1 distance `E[D(x)] - E[D(G(z))]` between
+    the data and the generator; the generator lowers it. Instead of clipping the
+    critic's weights to keep it 1-Lipschitz (WGAN), a penalty pushes the norm of its
+    gradient to 1 on points between real and generated samples. Each generator
+    update follows `critic_steps` critic updates, each on a fresh real batch
+    (Algorithm 1; `fit` arranges the batches, see `BaseGAN.fit`).
+
+    Metrics: `d_loss` (critic loss with penalty), `g_loss`, `gp` (penalty without
+    its weight) and `wasserstein` (the critic's estimate `E[D(x)] - E[D(G(z))]`).
+
+    Args:
+        generator: a `keras.Model` z -> images in [-1, 1].
+        discriminator: the critic, a `keras.Model` images -> (N, 1) unbounded
+            scores, without batch norm (it would make the per-sample penalty
+            depend on the batch).
+        critic_steps: critic updates per generator update (n_critic, 5 in the paper).
+        gradient_penalty_weight: lambda (10 in the paper).
+        latent_dim: size of z; inferred from the generator when None.
+        seed: seed of the latent and mixing-weight draws in training.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Example:
+    >>> from keras_gans.networks import build_generator, build_critic
+    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
+    ...                build_critic(16, 1, width=4), critic_steps=2)
+    >>> model.compile()  # Adam(1e-4, beta_1=0.0, beta_2=0.9) for both
+    >>> history = model.fit(tf.random.uniform((8, 16, 16, 1), -1, 1), batch_size=4, verbose=0)
+    >>> sorted(history.history)
+    ['d_loss', 'g_loss', 'gp', 'wasserstein']
+
+    Reference:
+        Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville. "Improved Training of
+        Wasserstein GANs", NeurIPS 2017. https://arxiv.org/abs/1704.00028
+    """
+
+    metric_names = ("d_loss", "g_loss", "gp", "wasserstein")
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        critic_steps=5,
+        gradient_penalty_weight=10.0,
+        latent_dim=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(generator, discriminator, critic_steps, latent_dim, seed, **kwargs)
+        weight = gradient_penalty_weight
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise ValueError(f"gradient_penalty_weight must be a number >= 0, got {gradient_penalty_weight!r}")
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+
+    def default_optimizers(self):
+        # Gulrajani et al. 2017, Algorithm 1: alpha = 1e-4, beta_1 = 0, beta_2 = 0.9.
+        return tuple(keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9) for _ in range(2))
+
+    def discriminator_step(self, real):
+        real = self.images_of(real)
+        batch_size = ops.shape(real)[0]
+        fake = self.generator(self.sample_latent(batch_size), training=True)
+        # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4).
+        alpha = self.random_uniform((batch_size, 1, 1, 1))
+        with tf.GradientTape() as tape:
+            real_scores = self.discriminator(real, training=True)
+            fake_scores = self.discriminator(fake, training=True)
+            critic_loss = losses.wasserstein_critic_loss(real_scores, fake_scores)
+            gp = losses.gradient_penalty(self.discriminator, real, fake, alpha)
+            # L = E[D(G(z))] - E[D(x)] + lambda gp  (Eq. 3)
+            d_loss = critic_loss + self.gradient_penalty_weight * gp
+        self.apply_gradients(self.d_optimizer, d_loss, tape, self.discriminator)
+        return {"d_loss": d_loss, "gp": gp, "wasserstein": -critic_loss}
+
+    def generator_step(self, batch_size):
+        with tf.GradientTape() as tape:
+            fake = self.generator(self.sample_latent(batch_size), training=True)
+            g_loss = losses.wasserstein_generator_loss(self.discriminator(fake, training=True))
+        self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
+        return {"g_loss": g_loss}
+
+    def get_config(self):
+        return {**super().get_config(), "gradient_penalty_weight": self.gradient_penalty_weight}
