@@ -149,7 +149,9 @@ def build_critic(image_size=64, channels=3, width=64, normalization="layer", nam
         x = layers.LeakyReLU(negative_slope=0.2)(x)
         filters *= 2
     x = layers.Flatten()(x)
-    score = layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="score")(x)
+    # No bias: a constant added to every score cancels in E[D(x)] - E[D(G(z))] and in
+    # the gradient penalty, so it would never receive a gradient.
+    score = layers.Dense(1, use_bias=False, kernel_initializer=_init(), dtype="float32", name="score")(x)
     return keras.Model(images, score, name=name)
 
 

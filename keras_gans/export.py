@@ -1,0 +1,71 @@
+"""Export of a trained generator as a TensorFlow SavedModel."""
+
+import os
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+
+def export_generator(model, path):
+    """Writes `model`'s generator as a SavedModel with one `serve` signature.
+
+    `serve` takes float32 latents `z` of shape (None, latent_dim) and returns
+    `{"images": float32 (None, H, W, C) in [-1, 1]}`, computed in inference mode.
+    The SavedModel needs only TensorFlow to run: neither Keras nor keras_gans.
+    It is written to a temporary folder beside `path` and renamed into place, so
+    an interrupted export never leaves a half-written model at `path`.
+
+    Args:
+        model: a keras_gans model (anything with `generator` and `latent_dim`), or a
+            generator `keras.Model` itself.
+        path: the SavedModel folder to write; replaced if it exists.
+
+    Returns:
+        `path`.
+
+    Example:
+    >>> import tensorflow as tf
+    >>> from keras_gans.networks import build_generator
+    >>> export_generator(build_generator(16, 1, latent_dim=8, width=4), "/tmp/g")
+    '/tmp/g'
+    >>> loaded = tf.saved_model.load("/tmp/g")  # keep a reference while calling it
+    >>> loaded.serve(tf.zeros((2, 8)))["images"].shape
+    TensorShape([2, 16, 16, 1])
+    """
+    generator = getattr(model, "generator", model)
+    if not isinstance(generator, keras.Model):
+        raise TypeError(f"expected a keras_gans model or a generator keras.Model, got {type(model).__name__}")
+    latent_dim = generator.inputs[0].shape[-1]
+    path = os.fspath(path)
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint(
+        name="serve",
+        fn=lambda z: {"images": generator(z, training=False)},
+        input_signature=[tf.TensorSpec((None, latent_dim), tf.float32, name="z")],
+    )
+    staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    try:
+        archive.write_out(staging, verbose=False)
+        _replace_dir(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return path
+
+
+def _replace_dir(source, target):
+    # os.replace cannot overwrite a non-empty folder: move the old one aside first.
+    old = None
+    if os.path.exists(target):
+        old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(os.path.abspath(target)))
+        os.rmdir(old)
+        os.replace(target, old)
+    os.replace(source, target)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,213 @@
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans.models import WGANGP
+
+from .conftest import LATENT, SIZE, image_batches, tiny_wgan_gp
+
+
+def weights(variables):
+    return [np.array(v) for v in variables]
+
+
+def moved(before, after):
+    return [not np.allclose(b, a) for b, a in zip(before, after)]
+
+
+def test_fit_reports_the_four_metrics_finite(model):
+    history = model.fit(image_batches(8), epochs=2, verbose=0)
+    assert sorted(history.history) == ["d_loss", "g_loss", "gp", "wasserstein"]
+    assert all(np.isfinite(v).all() for v in history.history.values())
+
+
+@pytest.mark.parametrize("critic_steps", [1, 3, 5])
+def test_critic_runs_exactly_critic_steps_times_per_generator_step(critic_steps):
+    model = tiny_wgan_gp(critic_steps=critic_steps)
+    model.compile()
+    model.fit(image_batches(15), epochs=2, verbose=0)
+    g_steps = int(model.g_optimizer.iterations)
+    assert g_steps == 2 * (15 // critic_steps)  # an epoch is one pass, a step takes critic_steps batches
+    assert int(model.d_optimizer.iterations) == critic_steps * g_steps
+
+
+def test_each_critic_step_gets_a_fresh_real_batch():
+    class Recording(WGANGP):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.seen = keras.Variable(np.full(16, -1.0, "float32"), trainable=False)
+            self.count = keras.Variable(0, dtype="int32", trainable=False)
+
+        def discriminator_step(self, real):
+            index = tf.reshape(self.count.value, (1, 1))
+            self.seen.assign(tf.tensor_scatter_nd_update(self.seen.value, index, [tf.reduce_mean(real) * 100]))
+            self.count.assign_add(1)
+            return super().discriminator_step(real)
+
+    base = tiny_wgan_gp(critic_steps=3)
+    model = Recording(base.generator, base.discriminator, critic_steps=3)
+    model.compile()
+    model.fit(image_batches(9), epochs=1, verbose=0)
+    # Algorithm 1: critic iteration t of generator step s reads the dataset's batch 3 s + t.
+    np.testing.assert_allclose(model.seen.numpy()[:9], np.arange(9), atol=1e-4)
+
+
+def test_critic_phase_moves_only_the_critic(model):
+    real = next(iter(image_batches(1)))
+    g0, d0 = weights(model.generator.trainable_variables), weights(model.discriminator.trainable_variables)
+    model.discriminator_step(real)
+    assert not any(moved(g0, weights(model.generator.trainable_variables)))
+    assert all(moved(d0, weights(model.discriminator.trainable_variables)))
+
+
+def test_generator_phase_moves_only_the_generator(model):
+    g0, d0 = weights(model.generator.trainable_variables), weights(model.discriminator.trainable_variables)
+    model.generator_step(4)
+    assert not any(moved(d0, weights(model.discriminator.trainable_variables)))
+    # Every generator weight gets a gradient; BN's beta/gamma included.
+    assert all(moved(g0, weights(model.generator.trainable_variables)))
+
+
+def test_penalty_weight_enters_the_critic_loss():
+    real = next(iter(image_batches(1)))
+    base = tiny_wgan_gp()
+    start = base.get_weights()
+    results = {}
+    for weight in (0.0, 10.0):
+        base.set_weights(start)
+        model = WGANGP(base.generator, base.discriminator, gradient_penalty_weight=weight, seed=3)
+        model.compile()
+        results[weight] = {k: float(v) for k, v in model.discriminator_step(real).items()}
+    # same weights and seed: same fakes and scores, so d_loss differs by exactly lambda * gp
+    assert results[10.0]["gp"] == pytest.approx(results[0.0]["gp"], rel=1e-5)
+    assert results[10.0]["d_loss"] == pytest.approx(results[0.0]["d_loss"] + 10 * results[10.0]["gp"], rel=1e-5)
+    assert results[0.0]["wasserstein"] == pytest.approx(-results[0.0]["d_loss"], rel=1e-5)
+
+
+def test_paper_optimizer_defaults(model):
+    for opt in (model.d_optimizer, model.g_optimizer):
+        assert isinstance(opt, keras.optimizers.Adam)
+        assert float(opt.learning_rate) == pytest.approx(1e-4)
+        assert opt.beta_1 == 0.0 and opt.beta_2 == 0.9
+    assert model.d_optimizer is not model.g_optimizer
+    assert model.critic_steps == 2 and WGANGP.__init__.__defaults__[:2] == (5, 10.0)
+
+
+def test_compile_builds_both_optimizers_before_fit():
+    model = tiny_wgan_gp()
+    model.compile(d_optimizer=keras.optimizers.Adam(2e-4), g_optimizer="rmsprop")
+    assert model.d_optimizer.built and model.g_optimizer.built
+    assert len(model.d_optimizer.variables) > 1
+
+
+def test_keras_round_trip_keeps_weights_and_optimizer_state(model, tmp_path):
+    model.fit(image_batches(4), epochs=1, verbose=0)
+    path = tmp_path / "wgan_gp.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded, WGANGP)
+    assert loaded.critic_steps == 2 and loaded.gradient_penalty_weight == 10.0 and loaded.latent_dim == LATENT
+    for a, b in [(model.weights, loaded.weights), (model.d_optimizer.variables, loaded.d_optimizer.variables),
+                 (model.g_optimizer.variables, loaded.g_optimizer.variables)]:
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
+    assert int(loaded.g_optimizer.iterations) == 2
+    z = np.random.normal(size=(3, LATENT)).astype("float32")
+    np.testing.assert_allclose(model.generate(z), loaded.generate(z), atol=1e-6)
+    loaded.fit(image_batches(2), epochs=1, verbose=0)  # and it trains on
+    assert int(loaded.g_optimizer.iterations) == 3
+
+
+def test_generate(model):
+    images = model.generate(5)
+    assert images.shape == (5, SIZE, SIZE, 1) and images.dtype == np.float32
+    assert np.abs(images).max() <= 1.0
+    z = np.zeros((3, LATENT), "float32")
+    np.testing.assert_allclose(model.generate(z, batch_size=2), model.generate(z))
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 8\), got \(3, 5\)"):
+        model.generate(np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="got 0"):
+        model.generate(0)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
+    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be a number >= 0, got -1.0"),
+    ({"latent_dim": 16}, "latent_dim=16 but the generator takes inputs of size 8"),
+])
+def test_argument_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_wgan_gp(**kwargs)
+
+
+def test_wrong_image_shape_names_both_shapes(model):
+    bad = tf.data.Dataset.from_tensor_slices(np.zeros((8, 32, 32, 3), "float32")).batch(4, drop_remainder=True)
+    with pytest.raises(ValueError, match=r"shape \(8, 32, 32, 3\).*\(batch, 16, 16, 1\)"):
+        model.fit(bad, verbose=0)
+
+
+def test_integer_images_are_refused(model):
+    bad = tf.data.Dataset.from_tensor_slices(np.zeros((8, 16, 16, 1), "uint8")).batch(4, drop_remainder=True)
+    with pytest.raises(ValueError, match="uint8 images"):
+        model.fit(bad, verbose=0)
+
+
+def test_compile_refuses_loss_and_optimizer():
+    with pytest.raises(ValueError, match="loss='mse' would be ignored"):
+        tiny_wgan_gp().compile(loss="mse")
+
+
+def test_fit_on_arrays_and_on_image_label_pairs(model):
+    model.fit(np.zeros((16, SIZE, SIZE, 1), "float32"), batch_size=4, verbose=0)
+    assert int(model.g_optimizer.iterations) == 2  # 16 images / (2 critic steps x 4)
+    pairs = tf.data.Dataset.from_tensor_slices((np.zeros((8, SIZE, SIZE, 1), "float32"), np.arange(8))).batch(2)
+    model.fit(pairs, verbose=0)
+    assert int(model.d_optimizer.iterations) == 2 * int(model.g_optimizer.iterations)
+
+
+def test_mirrored_strategy_two_replicas_in_a_subprocess(tmp_path):
+    # Logical devices must be set before TensorFlow starts, hence a fresh process.
+    script = textwrap.dedent(
+        """
+        import numpy as np, tensorflow as tf
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        from keras_gans.models import WGANGP
+        from keras_gans.networks import build_critic, build_generator
+
+        seen = []
+        class Recording(WGANGP):
+            def sample_latent(self, batch_size):
+                z = super().sample_latent(batch_size)
+                seen.append(z)
+                return z
+
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            model = Recording(build_generator(16, 1, latent_dim=8, width=4), build_critic(16, 1, width=4),
+                              critic_steps=2, seed=0)
+            model.compile()
+        data = tf.data.Dataset.from_tensor_slices(np.random.uniform(-1, 1, (32, 16, 16, 1)).astype("float32"))
+        history = model.fit(data.batch(8, drop_remainder=True), epochs=1, verbose=0)
+        assert all(np.isfinite(v).all() for v in history.history.values()), history.history
+        print("ITER", int(model.d_optimizer.iterations.numpy()), int(model.g_optimizer.iterations.numpy()))
+
+        @tf.function
+        def draw():
+            return strategy.run(lambda: model.sample_latent(4))
+        per_replica = strategy.experimental_local_results(draw())
+        print("SAME_NOISE", bool(np.allclose(per_replica[0].numpy(), per_replica[1].numpy())))
+        """
+    )
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "ITER 4 2" in out.stdout  # 4 batches -> 2 generator steps of 2 critic steps each
+    assert "SAME_NOISE False" in out.stdout  # replicas draw different latents
