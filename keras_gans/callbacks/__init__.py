@@ -1,0 +1,7 @@
+"""Training callbacks: fixed-noise GIF, loss plot, best samples."""
+
+from keras_gans.callbacks.best_samples import BestSamples
+from keras_gans.callbacks.gif import FixedNoiseGIF
+from keras_gans.callbacks.loss_plot import LossPlot
+
+__all__ = ["BestSamples", "FixedNoiseGIF", "LossPlot"]

@@ -1,0 +1,70 @@
+"""Private: the (epoch, generator step) position shared by the callbacks, across fits.
+
+Keras numbers epochs from `initial_epoch` and batches from 0 in every epoch, and
+tells callbacks nothing about earlier runs. The callbacks write files that outlive
+a fit (frames, a CSV), so they keep one global numbering:
+
+* `epoch` is 1-based, as Keras' progress bar shows it ("Epoch 3/10" -> 3); after
+  an epoch ends it equals the number of completed epochs.
+* `step` counts generator updates since the run began (one Keras train step of a
+  GAN in this package is one generator update, whatever `critic_steps` is).
+"""
+
+
+class TrainingClock:
+    """Epoch and step numbering that continues where an earlier run stopped.
+
+    Call `start` at the first `on_epoch_begin` of a fit with the last position an
+    earlier run recorded on disk (0, 0 for none), then `begin_epoch` and
+    `end_batch` from the matching Keras hooks.
+
+    Example:
+    >>> clock = TrainingClock()
+    >>> clock.start(first_epoch=0, steps_per_epoch=10, last_epoch=0, last_step=0)
+    >>> clock.begin_epoch(0); clock.end_batch(0); clock.end_batch(1)
+    1
+    1
+    >>> clock.epoch, clock.step
+    (1, 2)
+    """
+
+    def __init__(self):
+        self.epoch_offset = 0
+        self.epoch = 0
+        self.step = 0
+        self.batches_done = 0
+
+    def start(self, first_epoch, steps_per_epoch, last_epoch, last_step):
+        """Sets the numbering for a fit whose first Keras epoch index is `first_epoch`."""
+        if first_epoch > 0:
+            # fit(initial_epoch=k) resumes a run: Keras passes the real epoch index,
+            # so trust it. Steps follow from it when the epoch length is known
+            # (this also rewinds correctly to an older checkpoint); else continue
+            # the count found on disk.
+            self.epoch_offset = 0
+            self.step = first_epoch * steps_per_epoch if steps_per_epoch else last_step
+        else:
+            # Epoch index 0 with records on disk: a new fit into the same folder
+            # restarted Keras' count (no initial_epoch). Continue after the records
+            # instead of overwriting or interleaving them.
+            self.epoch_offset = last_epoch
+            self.step = last_step
+        self.epoch = first_epoch + self.epoch_offset
+
+    def begin_epoch(self, epoch):
+        """Enters Keras epoch index `epoch` (0-based); `self.epoch` becomes its 1-based number."""
+        self.epoch = epoch + self.epoch_offset + 1
+        self.batches_done = 0
+
+    def end_batch(self, batch):
+        """Records that Keras finished batch index `batch` of this epoch; returns steps advanced.
+
+        With `steps_per_execution > 1` Keras calls `on_train_batch_end` once per
+        execution with the index of its last batch, so one call may advance
+        several steps.
+        """
+        done = batch + 1
+        advanced = done - self.batches_done
+        self.batches_done = done
+        self.step += advanced
+        return advanced

@@ -1,0 +1,81 @@
+"""BestSamples: at train end, the generated images the critic scores highest, as one grid."""
+
+import os
+
+import keras
+import numpy as np
+
+from keras_gans.images import image_grid, save_image
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    return int(value)
+
+
+class BestSamples(keras.callbacks.Callback):
+    """Saves the `num_keep` samples with the highest critic score out of a pool of `pool_size`.
+
+    At train end, `pool_size` latents z ~ N(0, I) are drawn (seeded, so reruns pick
+    from the same pool), turned into images with `model.generate`, and scored with
+    `model.discriminator(images, training=False)`. Criterion: highest critic score,
+    i.e. the samples the trained discriminator judges most real. It is a cheap
+    curation, not a quality metric: an unbounded WGAN critic's score is not a
+    probability, and a critic's favourites can be less diverse than the pool.
+    The kept images are saved as one grid PNG, best first in row-major order, and
+    kept with their scores and latents on the callback for reporting.
+
+    Attributes (after train end):
+        scores: float array (num_keep,), critic scores sorted from highest.
+        latents: float32 array (num_keep, latent_dim), the matching latents.
+        images: float array (num_keep, H, W, C) in [-1, 1], the matching images.
+
+    Args:
+        path: PNG file to write; parent folders are created.
+        pool_size: number of candidate samples generated.
+        num_keep: number kept (<= pool_size); laid out near-square (64 -> 8 x 8).
+        batch_size: samples generated and scored at a time (bounds memory).
+        seed: seed of the latent draw (numpy).
+
+    Example:
+    ```python
+    best = BestSamples("runs/celeba/best.png", pool_size=512, num_keep=64)
+    model.fit(dataset, epochs=10, callbacks=[best])
+    print(best.scores[:3])  # the three highest critic scores
+    ```
+    """
+
+    def __init__(self, path, pool_size=512, num_keep=64, batch_size=128, seed=0):
+        super().__init__()
+        self.pool_size = _positive_int("pool_size", pool_size)
+        self.num_keep = _positive_int("num_keep", num_keep)
+        self.batch_size = _positive_int("batch_size", batch_size)
+        if self.num_keep > self.pool_size:
+            raise ValueError(
+                f"num_keep={self.num_keep} is more than pool_size={self.pool_size}; "
+                "cannot keep more samples than are generated"
+            )
+        self.path = os.fspath(path)
+        self.seed = seed
+        self.scores = None
+        self.latents = None
+        self.images = None
+
+    def on_train_end(self, logs=None):
+        model = self.model
+        rng = np.random.default_rng(self.seed)
+        pool = rng.standard_normal((self.pool_size, model.latent_dim)).astype(np.float32)
+        images, scores = [], []
+        for start in range(0, self.pool_size, self.batch_size):
+            batch = keras.ops.convert_to_numpy(model.generate(pool[start : start + self.batch_size]))
+            score = keras.ops.convert_to_numpy(model.discriminator(batch, training=False))
+            images.append(batch)
+            scores.append(np.reshape(score, (len(batch),)))
+        images, scores = np.concatenate(images), np.concatenate(scores)
+        # Stable sort on the negated score: highest first, ties keep pool order.
+        best = np.argsort(-scores, kind="stable")[: self.num_keep]
+        self.scores = scores[best]
+        self.latents = pool[best]
+        self.images = images[best]
+        save_image(self.path, image_grid(self.images))

@@ -1,0 +1,222 @@
+"""FixedNoiseGIF: the same latents rendered as training goes on, as PNG frames and a GIF."""
+
+import os
+import re
+
+import imageio.v3 as iio
+import keras
+import numpy as np
+
+from keras_gans.callbacks._progress import TrainingClock
+from keras_gans.images import add_caption, atomic_write, image_grid, save_image
+
+# Frame names carry both coordinates, zero-padded so that a plain listing sorts in
+# training order; the epoch also lets a later run find where this one stopped.
+_FRAME_NAME = "epoch_{epoch:04d}_step_{step:07d}.png"
+_FRAME_PATTERN = re.compile(r"^epoch_(\d+)_step_(\d+)\.png$")
+
+
+def _positive_int(name, value, allow_none=False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an int >= 1{' or None' if allow_none else ''}, got {value!r}")
+    return int(value)
+
+
+class FixedNoiseGIF(keras.callbacks.Callback):
+    """Renders a fixed set of latents every few epochs (or steps) into frames and a GIF.
+
+    `num_images` latents z ~ N(0, I) are drawn once (seeded) and saved to
+    `out_dir/fixed_noise.npy`; a later run into the same folder loads them, so the
+    same faces keep evolving across resumed runs. Each frame is a near-square grid
+    of `model.generate(noise)` (inference mode) under a caption "epoch 3" (or
+    "epoch 3 · step 120" when counting steps), written to `out_dir/frames/` as
+    `epoch_0003_step_0000120.png`. Frames are taken before training (epoch 0), every
+    `every_n_epochs` epochs or `every_n_steps` generator steps, and at train end
+    if the last one is stale. After every frame the GIF of all frames in the folder
+    (sorted, looping forever) is rewritten atomically, so it stays valid if
+    training stops early. Rewriting costs time linear in the number of frames.
+
+    Resumed runs: with `fit(initial_epoch=k)` Keras passes the real epoch index and
+    numbering follows it; a new `fit` without `initial_epoch` (Keras restarts at
+    epoch 0) continues after the last frame on disk. Either way frame names do not
+    collide with earlier ones except for the start frame, which shows the same
+    model state as the last frame of the earlier run and replaces it.
+
+    Identical consecutive frames are merged into one longer frame by the GIF
+    encoder; the captions normally make every frame distinct.
+
+    Args:
+        out_dir: folder for `fixed_noise.npy`, `frames/` and the GIF; created.
+        every_n_epochs: take a frame every this many epochs.
+        every_n_steps: if set, take a frame every this many generator steps
+            instead, and `every_n_epochs` is ignored.
+        num_images: number of fixed latents, laid out near-square (64 -> 8 x 8).
+        seed: seed of the latent draw (numpy), used only when no saved noise exists.
+        gif_name: file name of the GIF inside `out_dir`.
+        fps: GIF frames per second.
+        labels: optional int array of `num_images` class labels for conditional
+            models, passed as `model.generate(noise, labels=labels)`; e.g.
+            `np.repeat(np.arange(8), 8)` gives one class per row of an 8 x 8 grid.
+
+    Example:
+    ```python
+    gif = FixedNoiseGIF("runs/celeba", every_n_epochs=1)
+    model.fit(dataset, epochs=10, callbacks=[gif])
+    # runs/celeba/training.gif: 11 frames (epoch 0 to 10)
+    ```
+    """
+
+    def __init__(
+        self,
+        out_dir,
+        every_n_epochs=1,
+        every_n_steps=None,
+        num_images=64,
+        seed=0,
+        gif_name="training.gif",
+        fps=4,
+        labels=None,
+    ):
+        super().__init__()
+        self.every_n_epochs = _positive_int("every_n_epochs", every_n_epochs)
+        self.every_n_steps = _positive_int("every_n_steps", every_n_steps, allow_none=True)
+        self.num_images = _positive_int("num_images", num_images)
+        if not fps > 0:
+            raise ValueError(f"fps must be > 0, got {fps!r}")
+        if not str(gif_name).lower().endswith(".gif"):
+            raise ValueError(f"gif_name must end in .gif, got {gif_name!r}")
+        if labels is not None:
+            labels = np.asarray(labels)
+            if labels.shape != (self.num_images,) or not np.issubdtype(labels.dtype, np.integer):
+                raise ValueError(
+                    f"labels must be {self.num_images} ints (one per image, num_images="
+                    f"{self.num_images}), got dtype {labels.dtype} with shape {labels.shape}"
+                )
+        self.seed = seed
+        self.fps = fps
+        self.labels = labels
+        self.out_dir = os.fspath(out_dir)
+        self.frames_dir = os.path.join(self.out_dir, "frames")
+        self.noise_path = os.path.join(self.out_dir, "fixed_noise.npy")
+        self.gif_path = os.path.join(self.out_dir, gif_name)
+        self.noise = None
+        self.clock = TrainingClock()
+        self._started = False
+        self._last_frame_step = None
+        # Decoded frames by file name, so rewriting the GIF does not re-read them all.
+        self._frame_cache = {}
+
+    # ------------------------------------------------------------------ hooks
+
+    def on_train_begin(self, logs=None):
+        os.makedirs(self.frames_dir, exist_ok=True)
+        self.noise = self._load_or_create_noise(self.model.latent_dim)
+        self._started = False
+        self._last_frame_step = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if not self._started:
+            # The start frame waits for the first epoch because only here does Keras
+            # reveal the initial epoch of a resumed fit.
+            self._started = True
+            last_epoch, last_step = self._last_position()
+            self.clock.start(epoch, self.params.get("steps"), last_epoch, last_step)
+            self._write_frame(self.clock.epoch)
+        self.clock.begin_epoch(epoch)
+
+    def on_train_batch_end(self, batch, logs=None):
+        before = self.clock.step
+        self.clock.end_batch(batch)
+        n = self.every_n_steps
+        # Crossing a multiple of n (not equality) so steps_per_execution > 1,
+        # which advances several steps per call, still triggers.
+        if n is not None and self.clock.step // n > before // n:
+            self._write_frame(self.clock.epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every_n_steps is None and self.clock.epoch % self.every_n_epochs == 0:
+            self._write_frame(self.clock.epoch)
+
+    def on_train_end(self, logs=None):
+        if self._started and self._last_frame_step != self.clock.step:
+            self._write_frame(self.clock.epoch)
+        self._write_gif()
+
+    # ---------------------------------------------------------------- helpers
+
+    def _load_or_create_noise(self, latent_dim):
+        if os.path.exists(self.noise_path):
+            noise = np.load(self.noise_path)
+            if noise.ndim != 2 or noise.shape[1] != latent_dim:
+                raise ValueError(
+                    f"{self.noise_path} holds latents of shape {noise.shape}, but the model "
+                    f"has latent_dim={latent_dim}; use another out_dir or delete the file"
+                )
+            if noise.shape[0] != self.num_images:
+                raise ValueError(
+                    f"{self.noise_path} holds {noise.shape[0]} latents, but num_images="
+                    f"{self.num_images}; use another out_dir or delete the file"
+                )
+            return noise.astype(np.float32)
+        # z ~ N(0, I), the prior the models sample from in training.
+        rng = np.random.default_rng(self.seed)
+        noise = rng.standard_normal((self.num_images, latent_dim)).astype(np.float32)
+        with atomic_write(self.noise_path) as tmp:
+            with open(tmp, "wb") as f:
+                np.save(f, noise)
+        return noise
+
+    def _frame_files(self):
+        """[(epoch, step, file name)] of the frames on disk, in training order."""
+        found = []
+        for name in os.listdir(self.frames_dir):
+            match = _FRAME_PATTERN.match(name)
+            if match:
+                found.append((int(match.group(1)), int(match.group(2)), name))
+        return sorted(found)
+
+    def _last_position(self):
+        frames = self._frame_files()
+        return frames[-1][:2] if frames else (0, 0)
+
+    def _render(self, caption):
+        if self.labels is None:
+            images = self.model.generate(self.noise)
+        else:
+            images = self.model.generate(self.noise, labels=self.labels)
+        images = keras.ops.convert_to_numpy(images)
+        return add_caption(image_grid(images), caption)
+
+    def _write_frame(self, epoch):
+        step = self.clock.step
+        caption = f"epoch {epoch}" if self.every_n_steps is None else f"epoch {epoch} · step {step}"
+        name = _FRAME_NAME.format(epoch=epoch, step=step)
+        frame = self._render(caption)
+        save_image(os.path.join(self.frames_dir, name), frame)
+        self._frame_cache[name] = frame
+        self._last_frame_step = step
+        self._write_gif()
+
+    def _load_frame(self, name):
+        if name not in self._frame_cache:
+            self._frame_cache[name] = iio.imread(os.path.join(self.frames_dir, name))
+        frame = self._frame_cache[name]
+        if frame.ndim == 2:
+            frame = frame[..., None]
+        # The GIF gets RGB frames: grayscale widened, alpha dropped; a 4-D stack
+        # is unambiguous to the encoder.
+        return np.repeat(frame, 3, axis=-1) if frame.shape[-1] == 1 else frame[..., :3]
+
+    def _write_gif(self):
+        if not os.path.isdir(self.frames_dir):
+            return
+        frames = [self._load_frame(name) for _, _, name in self._frame_files()]
+        if not frames:
+            return
+        # Frames of another size (an earlier run at another resolution) cannot share
+        # a GIF; keep those matching the newest frame.
+        frames = [f for f in frames if f.shape == frames[-1].shape]
+        with atomic_write(self.gif_path) as tmp:
+            iio.imwrite(tmp, np.stack(frames), extension=".gif", duration=1000.0 / self.fps, loop=0)

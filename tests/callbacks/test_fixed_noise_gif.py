@@ -1,0 +1,148 @@
+import os
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from keras_gans.callbacks import FixedNoiseGIF
+
+
+def frame_names(out_dir):
+    return sorted(os.listdir(os.path.join(out_dir, "frames")))
+
+
+def gif_frames(out_dir, name="training.gif"):
+    return iio.imread(os.path.join(out_dir, name), index=None)
+
+
+def test_frame_per_epoch_plus_start_and_gif_matches(tmp_path, make_gan, run_fit):
+    model = make_gan(latent_dim=4, size=8, channels=3)
+    gif = FixedNoiseGIF(tmp_path, num_images=16)
+    run_fit(model, [gif], epochs=3, steps=3)
+
+    names = frame_names(tmp_path)
+    assert names == [
+        "epoch_0000_step_0000000.png",
+        "epoch_0001_step_0000003.png",
+        "epoch_0002_step_0000006.png",
+        "epoch_0003_step_0000009.png",
+    ]
+    png = iio.imread(tmp_path / "frames" / names[-1])
+    # 4 x 4 grid of 8 px tiles with 2 px borders = 42 px, plus the caption strip.
+    assert png.shape[1:] == (42, 3) and png.shape[0] > 42
+    frames = gif_frames(tmp_path)
+    assert frames.shape == (4, *png.shape)
+    assert iio.immeta(tmp_path / "training.gif")["loop"] == 0
+    noise = np.load(tmp_path / "fixed_noise.npy")
+    assert noise.shape == (16, 4) and noise.dtype == np.float32
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]
+
+
+def test_resumed_fit_reuses_noise_and_continues_frames(tmp_path, make_gan, run_fit):
+    model = make_gan()
+    first = FixedNoiseGIF(tmp_path, num_images=4, seed=0)
+    run_fit(model, [first], epochs=2, steps=2)
+    noise_bytes = (tmp_path / "fixed_noise.npy").read_bytes()
+
+    # A new callback (even with another seed) in the same folder: the saved noise wins.
+    second = FixedNoiseGIF(tmp_path, num_images=4, seed=99)
+    run_fit(model, [second], epochs=4, steps=2, initial_epoch=2)
+
+    assert (tmp_path / "fixed_noise.npy").read_bytes() == noise_bytes
+    np.testing.assert_array_equal(second.noise, first.noise)
+    assert frame_names(tmp_path) == [
+        "epoch_0000_step_0000000.png",
+        "epoch_0001_step_0000002.png",
+        "epoch_0002_step_0000004.png",  # written by the first fit, replaced by the second's start
+        "epoch_0003_step_0000006.png",
+        "epoch_0004_step_0000008.png",
+    ]
+    assert gif_frames(tmp_path).shape[0] == 5
+
+
+def test_fit_restarting_epoch_count_continues_after_last_frame(tmp_path, make_gan, run_fit):
+    model = make_gan()
+    gif = FixedNoiseGIF(tmp_path, num_images=4)
+    run_fit(model, [gif], epochs=2, steps=2)
+    # No initial_epoch: Keras counts from 0 again; frames must not overwrite 1 and 2.
+    run_fit(model, [gif], epochs=2, steps=2)
+    assert frame_names(tmp_path) == [
+        "epoch_0000_step_0000000.png",
+        "epoch_0001_step_0000002.png",
+        "epoch_0002_step_0000004.png",
+        "epoch_0003_step_0000006.png",
+        "epoch_0004_step_0000008.png",
+    ]
+    assert gif_frames(tmp_path).shape[0] == 5
+
+
+def test_every_n_steps_frames_and_final_frame(tmp_path, make_gan, run_fit):
+    model = make_gan(channels=1)
+    gif = FixedNoiseGIF(tmp_path, every_n_steps=2, num_images=4, fps=10)
+    run_fit(model, [gif], epochs=2, steps=3)
+    # Steps 0 (start), 2, 4, 6 and the final step 6 is already a frame.
+    assert frame_names(tmp_path) == [
+        "epoch_0000_step_0000000.png",
+        "epoch_0001_step_0000002.png",
+        "epoch_0002_step_0000004.png",
+        "epoch_0002_step_0000006.png",
+    ]
+    png = iio.imread(tmp_path / "frames" / "epoch_0002_step_0000006.png")
+    assert png.ndim == 2 and png.shape[1] == 2 * 8 + 3 * 2  # grayscale PNG, 2 x 2 grid
+    frames = gif_frames(tmp_path)
+    assert frames.shape[:3] == (4, *png.shape)  # GIF decodes to RGB
+    assert iio.immeta(tmp_path / "training.gif")["duration"] == 100
+
+
+def test_every_n_epochs_adds_final_frame_when_stale(tmp_path, make_gan, run_fit):
+    model = make_gan()
+    gif = FixedNoiseGIF(tmp_path, every_n_epochs=2, num_images=4)
+    run_fit(model, [gif], epochs=3, steps=1)
+    assert [n[:10] for n in frame_names(tmp_path)] == ["epoch_0000", "epoch_0002", "epoch_0003"]
+
+
+def test_gif_valid_before_train_end(tmp_path, make_gan):
+    # Training that dies after the start frame still leaves a decodable GIF.
+    model = make_gan()
+    gif = FixedNoiseGIF(tmp_path, num_images=4)
+    gif.set_model(model)
+    gif.set_params({"epochs": 5, "steps": 2, "verbose": 0})
+    gif.on_train_begin()
+    gif.on_epoch_begin(0)
+    assert gif_frames(tmp_path).shape[0] == 1
+    assert model.generate_calls == [None]
+
+
+def test_labels_passed_to_generate(tmp_path, make_gan):
+    model = make_gan()
+    labels = np.repeat(np.arange(2), 2)
+    gif = FixedNoiseGIF(tmp_path, num_images=4, labels=labels)
+    gif.set_model(model)
+    gif.set_params({"epochs": 1, "steps": 1, "verbose": 0})
+    gif.on_train_begin()
+    gif.on_epoch_begin(0)
+    np.testing.assert_array_equal(model.generate_calls[0], labels)
+
+
+def test_saved_noise_with_other_latent_dim_is_rejected(tmp_path, make_gan):
+    np.save(tmp_path / "fixed_noise.npy", np.zeros((4, 7), np.float32))
+    gif = FixedNoiseGIF(tmp_path, num_images=4)
+    gif.set_model(make_gan(latent_dim=4))
+    with pytest.raises(ValueError, match=r"\(4, 7\).*latent_dim=4"):
+        gif.on_train_begin()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"every_n_epochs": 0}, "every_n_epochs must be an int >= 1, got 0"),
+        ({"every_n_steps": -2}, "every_n_steps must be an int >= 1 or None, got -2"),
+        ({"num_images": 0}, "num_images must be an int >= 1, got 0"),
+        ({"fps": 0}, "fps must be > 0, got 0"),
+        ({"gif_name": "x.png"}, "gif_name must end in .gif"),
+        ({"num_images": 4, "labels": [0, 1]}, r"labels must be 4 ints.*shape \(2,\)"),
+    ],
+)
+def test_bad_arguments_are_named(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        FixedNoiseGIF(tmp_path, **kwargs)

@@ -1,0 +1,169 @@
+import csv
+import os
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from keras_gans.callbacks import LossPlot
+from keras_gans.callbacks.loss_plot import smooth
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def drive(callback, epochs_of_values, key="d_loss", first_epoch=0, steps_per_execution=1):
+    """Feeds `callback` the running means Keras would report for the given per-step values."""
+    callback.set_params({"epochs": first_epoch + len(epochs_of_values), "steps": None, "verbose": 0})
+    callback.on_train_begin()
+    for epoch, values in enumerate(epochs_of_values, start=first_epoch):
+        callback.on_epoch_begin(epoch)
+        for batch in range(steps_per_execution - 1, len(values), steps_per_execution):
+            callback.on_train_batch_end(batch, {key: float(np.mean(values[: batch + 1])), "other": 1.0})
+        callback.on_epoch_end(epoch)
+    callback.on_train_end()
+
+
+def test_per_step_values_recovered_exactly_from_running_means(tmp_path):
+    values = [[3.0, -1.0, 4.0, 1.0], [-5.0, 9.0, 2.0]]
+    plot = LossPlot(tmp_path, keys=("d_loss",), every_n_steps=100)
+    drive(plot, values)
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss"]
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert [int(r[1]) for r in rows] == [1, 1, 1, 1, 2, 2, 2]
+    # v_t = t m_t - (t-1) m_{t-1}, restarting with each epoch's fresh tracker.
+    np.testing.assert_allclose([float(r[2]) for r in rows], sum(values, []), rtol=0, atol=1e-12)
+
+
+def test_steps_per_execution_gives_mean_of_each_chunk(tmp_path):
+    values = [[1.0, 3.0, 10.0, 20.0]]
+    plot = LossPlot(tmp_path, keys=("d_loss",))
+    drive(plot, values, steps_per_execution=2)
+    _, rows = read_csv(tmp_path / "losses.csv")
+    assert [int(r[0]) for r in rows] == [2, 4]
+    np.testing.assert_allclose([float(r[2]) for r in rows], [2.0, 15.0], atol=1e-12)
+
+
+def test_fit_writes_one_row_per_step_with_true_values_and_plot(tmp_path, make_gan, run_fit, sequence):
+    plot = LossPlot(tmp_path, every_n_steps=4)
+    run_fit(make_gan(), [plot], epochs=3, steps=3)
+
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss", "g_loss", "gp", "wasserstein"]
+    assert len(rows) == 9
+    assert [int(r[1]) for r in rows] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    for row in rows:
+        expected = sequence(int(row[0]))
+        for key, cell in zip(header[2:], row[2:]):
+            # The stub's trackers accumulate in float32.
+            np.testing.assert_allclose(float(cell), expected[key], rtol=1e-5, atol=1e-5)
+
+    png = iio.imread(tmp_path / "losses.png")
+    assert os.path.getsize(tmp_path / "losses.png") > 0
+    # Two panels (losses; gp and Wasserstein), 8 x 6.4 inches at 100 dpi.
+    assert png.shape[:2] == (640, 800)
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]
+
+
+def test_missing_keys_are_skipped_and_plot_has_one_panel(tmp_path, make_gan, run_fit):
+    plot = LossPlot(tmp_path)
+    run_fit(make_gan(keys=("d_loss", "g_loss")), [plot], epochs=1, steps=2)
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss", "g_loss"]
+    assert len(rows) == 2
+    assert iio.imread(tmp_path / "losses.png").shape[:2] == (320, 800)
+
+
+def test_key_missing_from_one_report_leaves_empty_cell(tmp_path):
+    plot = LossPlot(tmp_path, keys=("d_loss", "g_loss"))
+    plot.set_params({"epochs": 1, "steps": 3, "verbose": 0})
+    plot.on_train_begin()
+    plot.on_epoch_begin(0)
+    plot.on_train_batch_end(0, {"d_loss": 1.0, "g_loss": 2.0})
+    plot.on_train_batch_end(1, {"d_loss": 2.0})  # no g_loss this time
+    plot.on_train_batch_end(2, {"d_loss": 3.0, "g_loss": 4.0})  # g mean over steps 1..3
+    _, rows = read_csv(tmp_path / "losses.csv")
+    plot.on_train_end()
+    assert rows == [["1", "1", "1.0", "2.0"], ["2", "1", "3.0", ""], ["3", "1", "5.0", "5.0"]]
+
+
+def test_rows_flushed_and_png_refreshed_during_training(tmp_path):
+    plot = LossPlot(tmp_path, keys=("d_loss",), every_n_steps=2)
+    plot.set_params({"epochs": 1, "steps": 10, "verbose": 0})
+    plot.on_train_begin()
+    plot.on_epoch_begin(0)
+    plot.on_train_batch_end(0, {"d_loss": 1.0})
+    assert not (tmp_path / "losses.png").exists()
+    plot.on_train_batch_end(1, {"d_loss": 1.0})
+    # Mid-training, as after a crash: both rows on disk and the plot of step 2.
+    assert len(read_csv(tmp_path / "losses.csv")[1]) == 2
+    assert (tmp_path / "losses.png").stat().st_size > 0
+    plot.on_train_end()
+
+
+def test_append_continues_steps_and_plots_whole_run(tmp_path, make_gan, run_fit):
+    model = make_gan()
+    run_fit(model, [LossPlot(tmp_path)], epochs=2, steps=2)
+    resumed = LossPlot(tmp_path, append=True)
+    run_fit(model, [resumed], epochs=3, steps=2, initial_epoch=2)
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss", "g_loss", "gp", "wasserstein"]
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [int(r[1]) for r in rows] == [1, 1, 2, 2, 3, 3]
+    assert resumed.history["step"] == [1, 2, 3, 4, 5, 6]
+
+    # Without append the file starts over.
+    run_fit(model, [LossPlot(tmp_path)], epochs=1, steps=2)
+    assert [int(r[0]) for r in read_csv(tmp_path / "losses.csv")[1]] == [1, 2]
+
+
+def test_append_after_fit_restarting_epoch_count(tmp_path):
+    drive(LossPlot(tmp_path, keys=("d_loss",)), [[1.0, 1.0]])
+    drive(LossPlot(tmp_path, keys=("d_loss",), append=True), [[2.0, 2.0]])
+    _, rows = read_csv(tmp_path / "losses.csv")
+    assert [r[:3] for r in rows] == [["1", "1", "1.0"], ["2", "1", "1.0"], ["3", "2", "2.0"], ["4", "2", "2.0"]]
+
+
+def test_smooth_is_bias_corrected_ema():
+    np.testing.assert_allclose(smooth([2.0, 2.0, 2.0], 0.9), [2.0, 2.0, 2.0])
+    # s_2 = (0.1 * 0.9 * 0 + 0.1 * 10) / (1 - 0.81)
+    np.testing.assert_allclose(smooth([0.0, 10.0], 0.9), [0.0, 1.0 / 0.19])
+    np.testing.assert_allclose(smooth([1.0, 5.0], 0.0), [1.0, 5.0])
+    # A NaN is a gap in the smoothed line too, and does not poison what follows.
+    np.testing.assert_allclose(smooth([2.0, np.nan, 2.0], 0.5), [2.0, np.nan, 2.0])
+
+
+def test_long_history_plots_as_band(tmp_path):
+    plot = LossPlot(tmp_path, keys=("d_loss", "gp"))
+    plot._set_columns(["d_loss", "gp"])
+    rng = np.random.default_rng(0)
+    for step in range(1, 5001):
+        plot._record(step, 1, {"d_loss": float(rng.normal()), "gp": np.nan if step > 4000 else 1.0})
+    plot.plot()
+    assert iio.imread(tmp_path / "losses.png").shape[:2] == (640, 800)
+
+
+def test_append_after_row_cut_short(tmp_path):
+    (tmp_path / "losses.csv").write_text("step,epoch,d_loss\r\n1,1,0.5\r\n2,1,0.2")
+    plot = LossPlot(tmp_path, keys=("d_loss",), append=True)
+    drive(plot, [[7.0]])
+    _, rows = read_csv(tmp_path / "losses.csv")
+    assert rows == [["1", "1", "0.5"], ["2", "1", "0.2"], ["3", "2", "7.0"]]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"keys": ()}, "keys must be a non-empty sequence"),
+        ({"keys": ("step",)}, r"keys must not include.*\['step'\]"),
+        ({"every_n_steps": 0}, "every_n_steps must be an int >= 1, got 0"),
+        ({"smoothing": 1.0}, r"smoothing must be in \[0, 1\), got 1.0"),
+    ],
+)
+def test_bad_arguments_are_named(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        LossPlot(tmp_path, **kwargs)
