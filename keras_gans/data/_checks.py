@@ -64,7 +64,7 @@ def image_problem(head, tail, size, read_all):
         return _gif_problem(read_all())
     if head.startswith(_BMP_MAGIC):
         return _bmp_problem(head, size)
-    return f"not a JPEG, PNG, GIF or BMP (starts with {head[:4].hex(' ')})"
+    return f"not a JPEG, PNG, GIF or BMP, starts with {head[:4].hex(' ')}"
 
 
 def bytes_problem(data):

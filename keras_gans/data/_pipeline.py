@@ -8,7 +8,11 @@ import tensorflow as tf
 
 def check_batch_size(batch_size):
     """Returns `batch_size` if it is a positive int, else raises ValueError naming it."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     return int(batch_size)
 

@@ -14,7 +14,8 @@ from keras_gans.networks.dcgan import check_channels, check_image_size
 # img_align_celeba images are 218 rows by 178 columns, the face centred by the alignment.
 CELEBA_IMAGE_SHAPE = (218, 178, 3)
 # The usual DCGAN face crop: the centred 140 x 140 square, which keeps the face and drops most of
-# the background. Box as (top, left, height, width): top = (218 - 140) // 2, left = (178 - 140) // 2.
+# the background. Box as (top, left, height, width):
+# top = (218 - 140) // 2 = 39, left = (178 - 140) // 2 = 19.
 CELEBA_CROP_SIZE = 140
 CELEBA_CROP_BOX = (39, 19, 140, 140)
 # Encoded JPEGs of ~8 KiB each, so about 80 MB; shuffled file order adds the rest of the mixing.
@@ -72,7 +73,7 @@ def celeba(
         ValueError: if an argument is invalid.
 
     Example:
-    >>> ds = celeba(image_size=64, batch_size=64, source="/data/img_align_celeba.zip")  # doctest: +SKIP
+    >>> ds = celeba(64, 64, source="/data/img_align_celeba.zip")  # doctest: +SKIP
     >>> ds.element_spec  # doctest: +SKIP
     TensorSpec(shape=(64, 64, 64, 3), dtype=tf.float32, name=None)
 
@@ -89,7 +90,9 @@ def celeba(
             f"got {crop_size!r}"
         )
     if isinstance(source, str) and source == "tfds":
-        return _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels)
+        return _from_tfds(
+            image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels
+        )
     path = os.fspath(source)
     if not os.path.exists(path):
         raise FileNotFoundError(

@@ -72,7 +72,9 @@ def digits(
     def upsample(images, labels):
         # Resizing whole 8x8 batches after shuffling keeps memory at 1797 tiny images for any
         # image_size. Bilinear weights are convex, so values stay in [-1, 1].
-        images = tf.image.resize(images, (image_size, image_size), method="bilinear", antialias=True)
+        images = tf.image.resize(
+            images, (image_size, image_size), method="bilinear", antialias=True
+        )
         images = tf.clip_by_value(images, -1.0, 1.0)
         if channels == 3:
             images = tf.repeat(images, 3, axis=-1)
