@@ -1,0 +1,105 @@
+"""The byte-level pre-scan: every broken file is caught, no real image is rejected."""
+
+import io
+import struct
+
+import numpy as np
+import pytest
+from .data_files import animated_gif, encode, rgb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from keras_gans.data._checks import bytes_problem, file_problem
+
+_VALID = {
+    "jpeg": lambda: encode(rgb(8, 9), "JPEG"),
+    "progressive jpeg": lambda: encode(rgb(8, 9), "JPEG", progressive=True),
+    "png": lambda: encode(rgb(8, 9), "PNG"),
+    "rgba png": lambda: encode(np.dstack([rgb(8, 9), rgb(8, 9)[..., :1]]), "PNG"),
+    "gray bmp": lambda: encode(rgb(8, 9)[..., 0], "BMP"),
+    "bmp": lambda: encode(rgb(8, 9), "BMP"),
+    "rgba bmp": lambda: encode(np.dstack([rgb(8, 9), rgb(8, 9)[..., :1]]), "BMP"),
+    "gif": lambda: encode(rgb(8, 9), "GIF"),
+    "animated gif": animated_gif,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_VALID))
+def test_valid_images_pass(kind):
+    assert bytes_problem(_VALID[kind]()) is None
+
+
+@pytest.mark.parametrize("kind", sorted(_VALID))
+def test_every_truncation_is_caught(kind):
+    data = _VALID[kind]()
+    missed = [cut for cut in range(len(data)) if bytes_problem(data[:cut]) is None]
+    assert not missed, f"{kind}: prefixes of length {missed[:5]} pass"
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty file"),
+        (b"<html>quota exceeded</html>", "not a JPEG, PNG, GIF or BMP"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "truncated JPEG"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "truncated PNG"),
+        (b"GIF89a" + bytes(7) + b"\x2c", "truncated GIF"),
+        (b"GIF89a" + bytes(7) + b"\x99", "corrupt GIF"),
+        (b"GIF89a" + bytes(7) + b"\x3b", "GIF without an image"),
+    ],
+)
+def test_broken_bytes_are_named(data, reason):
+    assert reason in bytes_problem(data)
+
+
+def test_data_after_the_end_marker_is_allowed():
+    # Phones append metadata or a video after FFD9; decoders stop at the end marker.
+    assert bytes_problem(encode(rgb(8, 9), "JPEG") + b"\x00motion" * 500) is None
+    assert bytes_problem(encode(rgb(8, 9), "PNG") + bytes(5000)) is None
+    assert bytes_problem(encode(rgb(8, 9), "BMP") + bytes(10)) is None
+
+
+def test_bmp_whose_header_size_disagrees():
+    data = bytearray(encode(rgb(8, 9), "BMP"))
+    struct.pack_into("<I", data, 2, len(data) + 1)  # bfSize: one byte more than the file
+    assert "header says" in bytes_problem(bytes(data))
+
+
+def test_bmp_with_colour_palette_is_rejected():
+    # TensorFlow would return the palette indices as gray levels.
+    image = Image.fromarray(rgb(8, 9)).convert("P")
+    buffer = io.BytesIO()
+    image.save(buffer, "BMP")
+    assert "palette" in bytes_problem(buffer.getvalue())
+
+
+def test_file_problem_reads_head_and_tail_only_as_needed(tmp_path):
+    big = encode(rgb(200, 200), "PNG")  # larger than the head and tail blocks
+    cases = {
+        "ok.png": big,
+        "cut.png": big[:-1],
+        "trailer.jpg": encode(rgb(8, 9), "JPEG") + bytes(4000),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        assert file_problem(tmp_path / name) == bytes_problem(data), name
+    assert file_problem(tmp_path / "missing.png").startswith("unreadable")
+
+
+_MAGICS = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000))
+def test_random_bytes_never_crash_and_are_rejected(data):
+    problem = bytes_problem(data)
+    if not data.startswith(_MAGICS):
+        assert problem is not None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_MAGICS), st.binary(max_size=3000))
+def test_random_bytes_after_a_magic_never_crash(magic, rest):
+    problem = bytes_problem(magic + rest)
+    assert problem is None or isinstance(problem, str)

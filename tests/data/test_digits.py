@@ -1,0 +1,64 @@
+"""digits: scikit-learn's real handwritten digits, upsampled and scaled to [-1, 1]."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from keras_gans.data import digits
+
+_SKLEARN = load_digits()
+
+
+def test_images_shape_range_and_count():
+    ds = digits(image_size=16, batch_size=100, seed=0)
+    assert ds.element_spec.shape == (100, 16, 16, 1)
+    assert int(ds.cardinality()) == 1797 // 100
+    batches = [batch.numpy() for batch in ds]
+    assert len(batches) == 17
+    images = np.concatenate(batches)
+    assert images.dtype == np.float32
+    # Blank background is exactly -1 and full strokes reach 1.
+    assert images.min() == -1.0 and images.max() <= 1.0 and images.max() > 0.99
+
+
+def test_native_size_is_the_linear_rescale_of_the_pixels():
+    ds = digits(image_size=8, batch_size=1797, shuffle=False, with_labels=True)
+    ((images, labels),) = list(ds)
+    np.testing.assert_allclose(images[..., 0], _SKLEARN.images / 8.0 - 1.0, atol=1e-6)
+    np.testing.assert_array_equal(labels, _SKLEARN.target)
+
+
+def test_labels_travel_with_their_images():
+    ds = digits(image_size=8, batch_size=64, with_labels=True, seed=1)
+    images, labels = next(iter(ds))
+    assert labels.dtype == "int32" and labels.shape == (64,)
+    scaled = _SKLEARN.images / 8.0 - 1.0
+    for image, label in zip(images.numpy(), labels.numpy()):
+        index = np.flatnonzero((np.abs(scaled - image[..., 0]) < 1e-6).all((1, 2)))
+        assert label in _SKLEARN.target[index]
+
+
+def test_three_channels_repeat_the_gray_level():
+    images = next(iter(digits(image_size=32, batch_size=8, channels=3))).numpy()
+    assert images.shape == (8, 32, 32, 3)
+    np.testing.assert_array_equal(images[..., 0], images[..., 2])
+
+
+def test_keeping_the_last_partial_batch():
+    ds = digits(image_size=8, batch_size=500, drop_remainder=False, shuffle=False)
+    assert int(ds.cardinality()) == 4
+    assert [len(batch) for batch in ds] == [500, 500, 500, 297]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(batch_size=2000), "1797 usable images.*2000"),
+        (dict(batch_size=0), "got 0"),
+        (dict(image_size=12 + 1), "13"),
+        (dict(channels=2), "got 2"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        digits(**kwargs)
