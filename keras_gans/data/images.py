@@ -189,7 +189,7 @@ def _zip_members(path, shuffle, seed):
     names = [m.filename for m in members if m.file_size > 0]
     if not names:
         raise ValueError(f"none of the {len(members)} image files in {path!r} is readable")
-    known_bad = dict(empty)
+    known_bad = {}  # name -> reason, kept across epochs so bad members are read once
     epochs = itertools.count()
 
     def generate():
@@ -220,6 +220,7 @@ def _zip_members(path, shuffle, seed):
                     # Raised in a tf.data thread; point at this generator, not TF internals.
                     _warn_skipped(found, len(members), path, stacklevel=2)
                 if not yielded:
+                    # ignore_errors downstream logs this; the epoch then ends short.
                     raise ValueError(
                         f"none of the {len(members)} image files in {path!r} is readable"
                     )
