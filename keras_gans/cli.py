@@ -1,0 +1,254 @@
+"""`keras-gans`: train a GAN variant and sample from an exported generator.
+
+    keras-gans train wgan-gp --dataset digits --image-size 16 --epochs 30 --out runs/digits
+    keras-gans sample runs/digits/generator --n 64 --out grid.png
+"""
+
+import argparse
+import os
+import sys
+import time
+
+VARIANTS = ("wgan-gp",)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _non_negative_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
+
+
+def _positive_float(text):
+    value = _non_negative_float(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected a number > 0, got 0")
+    return value
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="keras-gans",
+        description="Train GANs with Keras 3 / TensorFlow and sample from the exported generator.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+
+    train = commands.add_parser(
+        "train",
+        help="train a variant and write the GIF, loss plot, best samples, checkpoint, SavedModel and report",
+        description="Train a GAN variant with model.fit and write, into --out: training.gif and frames/ "
+        "(fixed-noise 8x8 grids), losses.png and losses.csv (per step), best_samples.png, model.keras, "
+        "generator/ (SavedModel) and report.md.",
+        formatter_class=defaults,
+    )
+    train.add_argument("variant", choices=VARIANTS, help="the GAN variant")
+    train.add_argument(
+        "--dataset",
+        default="digits",
+        help="'digits' (scikit-learn's real handwritten digits, embedded, no download), 'celeba' "
+        "(tensorflow-datasets, or see --source), or a path to a folder or .zip of images",
+    )
+    train.add_argument(
+        "--source",
+        default="tfds",
+        help="with --dataset celeba: 'tfds', or a path to img_align_celeba.zip or its unpacked folder "
+        "(use it when the tfds download fails)",
+    )
+    train.add_argument("--image-size", type=_positive_int, default=64,
+                       help="side of the square images: 4 to 7 times a power of two, >= 8 (16, 28, 32, 64, ...)")
+    train.add_argument("--channels", type=int, choices=(1, 3), default=None,
+                       help="1 or 3; default 1 for digits and 3 otherwise")
+    train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the data")
+    train.add_argument("--batch-size", type=_positive_int, default=64, help="real images per critic update")
+    train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
+                       help="generator steps per epoch (the data repeats); default: one pass over the data")
+    train.add_argument("--out", default=None, help="output folder; default runs/VARIANT-DATASET")
+    train.add_argument("--latent-dim", type=_positive_int, default=128, help="size of the latent vector z")
+    train.add_argument("--width", type=_positive_int, default=64,
+                       help="filters of the critic's first and the generator's last hidden layer; others double")
+    train.add_argument("--critic-steps", type=_positive_int, default=5, help="critic updates per generator update")
+    train.add_argument("--gp-weight", type=_non_negative_float, default=10.0, help="gradient penalty weight lambda")
+    train.add_argument("--lr", type=_positive_float, default=1e-4, help="Adam learning rate of both networks")
+    train.add_argument("--frame-every", type=_positive_int, default=1, help="a GIF frame every this many epochs")
+    train.add_argument("--seed", type=int, default=0, help="seed of weights, noise and data order")
+    train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
+                       help="Keras progress: 0 silent, 1 progress bar, 2 one line per epoch")
+
+    sample = commands.add_parser(
+        "sample",
+        help="write a grid of images from an exported generator (SavedModel)",
+        description="Load a generator SavedModel written by `train` (or export_generator) with TensorFlow "
+        "alone and save a grid of N generated images as a PNG.",
+        formatter_class=defaults,
+    )
+    sample.add_argument("savedmodel", help="the SavedModel folder, e.g. runs/digits/generator")
+    sample.add_argument("--n", type=_positive_int, default=64, help="number of images")
+    sample.add_argument("--out", default="grid.png", help="the PNG to write")
+    sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        if args.command == "train":
+            train(args)
+        else:
+            sample(args)
+    except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError) as error:
+        print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _prepare_out_dir(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as error:
+        raise PermissionError(f"cannot create the output folder {path!r}: {error.strerror}") from None
+    if not os.access(path, os.W_OK):
+        raise PermissionError(f"the output folder {path!r} is not writable")
+    return path
+
+
+def train(args):
+    # Imports here keep `keras-gans --help` instant.
+    import keras
+
+    from keras_gans import data, export_generator
+    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot
+    from keras_gans.callbacks.step_timer import StepTimer
+    from keras_gans.models import WGANGP
+    from keras_gans.networks import build_critic, build_generator
+    from keras_gans.report import write_report
+
+    out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
+    keras.utils.set_random_seed(args.seed)
+    extra = {"source": args.source} if args.dataset.lower() == "celeba" else {}
+    dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+                        channels=args.channels, seed=args.seed, **extra)
+    image_shape = tuple(dataset.element_spec.shape[1:]) if hasattr(dataset.element_spec, "shape") else None
+    channels = image_shape[-1]
+    batches = int(dataset.cardinality())
+    if args.steps_per_epoch:
+        dataset = dataset.repeat()
+
+    model = WGANGP(
+        build_generator(args.image_size, channels, latent_dim=args.latent_dim, width=args.width),
+        build_critic(args.image_size, channels, width=args.width),
+        critic_steps=args.critic_steps,
+        gradient_penalty_weight=args.gp_weight,
+        seed=args.seed,
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(args.lr, beta_1=0.0, beta_2=0.9),
+        g_optimizer=keras.optimizers.Adam(args.lr, beta_1=0.0, beta_2=0.9),
+    )
+    checkpoint = os.path.join(out, "model.keras")
+    timer = StepTimer()
+    best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
+    callbacks = [
+        FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed),
+        LossPlot(out),
+        best,
+        timer,
+        keras.callbacks.ModelCheckpoint(checkpoint),
+        keras.callbacks.TerminateOnNaN(),
+    ]
+    started = time.perf_counter()
+    history = model.fit(dataset, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
+                        callbacks=callbacks, verbose=args.verbose)
+    wall = time.perf_counter() - started
+    model.save(checkpoint)
+    export_generator(model, os.path.join(out, "generator"))
+
+    artifacts = {
+        "Training (fixed noise, one frame per GIF step)": "training.gif",
+        "D and G losses per generator step": "losses.png",
+        "Best samples (highest critic score of the pool)": "best_samples.png",
+        "Per-step losses": "losses.csv",
+        "Frames": "frames/",
+        "Keras checkpoint (model + both optimizers)": "model.keras",
+        "Generator SavedModel (serve: z -> images)": "generator/",
+    }
+    generator_steps = int(model.g_optimizer.iterations)
+    report = write_report(
+        os.path.join(out, "report.md"),
+        title=f"WGAN-GP on {args.dataset}",
+        config=_config_table(args, channels),
+        data={
+            "source": _describe_source(args),
+            "images per epoch": f"{batches * args.batch_size} in {batches} batches of {args.batch_size} "
+            "(a partial last batch is dropped)",
+            "image shape": image_shape,
+            "generator steps": f"{generator_steps} ({args.critic_steps} critic steps each, "
+            f"{generator_steps * args.critic_steps} critic updates)",
+        },
+        timing={"wall_seconds": wall, "seconds_per_step": timer.seconds_per_step,
+                "first_step_seconds": timer.first_step_seconds, "critic_steps": args.critic_steps,
+                "batch_size": args.batch_size},
+        history=history.history,
+        artifacts=artifacts,
+        best_scores=getattr(best, "scores", None),
+    )
+    print(f"Wrote {', '.join(artifacts.values())} and report.md to {out}/ "
+          f"({generator_steps} generator steps in {wall:.0f} s)")
+    return report
+
+
+def sample(args):
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_gans.images import image_grid, save_image
+
+    if not os.path.isdir(args.savedmodel):
+        raise FileNotFoundError(f"no SavedModel folder at {args.savedmodel!r}")
+    loaded = tf.saved_model.load(args.savedmodel)
+    if not hasattr(loaded, "serve"):
+        raise ValueError(f"{args.savedmodel!r} has no `serve` function: export it with keras_gans.export_generator")
+    latent_dim = loaded.signatures["serve"].structured_input_signature[1]["z"].shape[-1]
+    z = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
+    images = loaded.serve(tf.constant(z))["images"].numpy()
+    save_image(args.out, image_grid(images))
+    print(f"Wrote {args.n} images to {args.out}")
+    return args.out
+
+
+def _config_table(args, channels):
+    config = {key.replace("_", "-"): value for key, value in vars(args).items() if key != "command"}
+    config["channels"] = channels
+    if args.dataset.lower() != "celeba":
+        del config["source"]
+    return config
+
+
+def _describe_source(args):
+    if args.dataset.lower() == "digits":
+        return "scikit-learn's handwritten digits (1,797 real 8x8 scans, upsampled), embedded"
+    if args.dataset.lower() == "celeba":
+        return f"CelebA aligned faces from {args.source}, centred 140x140 face crop"
+    return f"images under {os.path.abspath(args.dataset)} (largest centred square crop)"
+
+
+def _slug(text):
+    return "".join(c if c.isalnum() else "-" for c in os.path.basename(os.path.normpath(text)).lower()) or "data"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""A short Markdown report of a training run: configuration, data, timing, figures, pictures."""
+
+import datetime
+import os
+import platform
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+READING_GUIDE = {
+    "wasserstein": "the critic's estimate E[D(x)] - E[D(G(z))] of the Wasserstein-1 distance; it "
+    "should shrink and level off as the samples improve (it is only comparable within one run)",
+    "gp": "the gradient penalty without its weight; values near 0 mean the critic's gradient norm "
+    "stays close to 1 on the interpolates, as WGAN-GP asks",
+    "d_loss": "critic loss, -wasserstein + lambda * gp",
+    "g_loss": "generator loss, -E[D(G(z))]; its level drifts with the critic's offset, so read its "
+    "trend together with the Wasserstein estimate rather than on its own",
+}
+
+
+def write_report(path, title, config, data, timing, history, artifacts, best_scores=None):
+    """Writes `report.md` and returns its path.
+
+    Args:
+        path: the Markdown file to write.
+        title: first heading, e.g. "WGAN-GP on digits".
+        config: {option: value} of the run (shown as a table).
+        data: {"source": str, "images_per_epoch": int, "image_shape": tuple, ...}.
+        timing: {"wall_seconds": float, "seconds_per_step": float or None,
+            "first_step_seconds": float or None, "critic_steps": int, "batch_size": int}.
+        history: `History.history`, {metric: [value per epoch]}.
+        artifacts: {label: file name relative to the report}; images (.png, .gif)
+            are shown inline.
+        best_scores: critic scores of the kept best samples, best first.
+    """
+    lines = [f"# {title}", ""]
+    lines += [
+        f"Written {datetime.datetime.now().isoformat(timespec='seconds')} by keras_gans on "
+        f"{_device()}, TensorFlow {tf.__version__}, Keras {keras.__version__}, "
+        f"Python {platform.python_version()}.",
+        "",
+        "## Configuration",
+        "",
+        "| option | value |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in config.items()]
+    lines += ["", "## Data", ""]
+    lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in data.items()]
+    lines += ["", "## Timing", ""] + _timing_lines(timing)
+    lines += ["", "## Final figures", ""] + _figure_lines(history, best_scores)
+    lines += ["", "## Pictures", ""]
+    for label, name in artifacts.items():
+        if os.path.splitext(name)[1].lower() in (".png", ".gif"):
+            lines += [f"### {label}", "", f"![{label}]({name})", ""]
+    lines += ["## Files", ""] + [f"- {label}: `{name}`" for label, name in artifacts.items()]
+    text = "\n".join(lines) + "\n"
+    temporary = f"{path}.tmp"
+    with open(temporary, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(temporary, path)
+    return path
+
+
+def _timing_lines(timing):
+    wall, per_step = timing["wall_seconds"], timing.get("seconds_per_step")
+    lines = [f"- training wall time: {wall:.1f} s"]
+    if per_step:
+        critic_steps, batch = timing["critic_steps"], timing["batch_size"]
+        lines += [
+            f"- time per generator step (median, first step excluded): {per_step * 1000:.1f} ms, "
+            f"i.e. {critic_steps} critic updates and 1 generator update on batches of {batch}",
+            f"- real images consumed: {critic_steps * batch / per_step:.0f} images/s",
+        ]
+    if timing.get("first_step_seconds") is not None:
+        lines.append(f"- first step (includes building the graph): {timing['first_step_seconds']:.2f} s")
+    return lines
+
+
+def _figure_lines(history, best_scores):
+    if not history:
+        return ["- no epoch finished"]
+    lines = ["| metric | first epoch | last epoch | meaning |", "| --- | --- | --- | --- |"]
+    for key, values in history.items():
+        lines.append(f"| {key} | {values[0]:.4f} | {values[-1]:.4f} | {READING_GUIDE.get(key, '')} |")
+    if best_scores is not None and len(best_scores):
+        scores = np.asarray(best_scores)
+        lines += ["", f"- best samples: the {len(scores)} highest critic scores of the pool, from "
+                  f"{scores.max():.3f} down to {scores.min():.3f}"]
+    return lines
+
+
+def _device():
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return f"{len(gpus)} GPU(s)"
+    return f"CPU ({os.cpu_count()} cores)"

@@ -1,0 +1,100 @@
+import os
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from keras_gans import cli
+
+TINY = ["--dataset", "digits", "--image-size", "16", "--width", "4", "--latent-dim", "8", "--epochs", "2",
+        "--steps-per-epoch", "2", "--critic-steps", "2", "--batch-size", "16", "--verbose", "0"]
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "digits"
+    assert cli.main(["train", "wgan-gp", *TINY, "--out", str(out)]) == 0
+    return out
+
+
+def test_train_writes_every_artifact(run_dir):
+    names = {"training.gif", "frames", "losses.png", "losses.csv", "best_samples.png", "model.keras",
+             "generator", "report.md", "fixed_noise.npy"}
+    assert names <= set(os.listdir(run_dir))
+    gif = iio.imread(run_dir / "training.gif", index=None)
+    assert gif.shape[0] == 3  # untrained frame + one per epoch
+    assert len(os.listdir(run_dir / "frames")) == 3
+    rows = (run_dir / "losses.csv").read_text().strip().splitlines()
+    assert rows[0].startswith("step,epoch,d_loss,g_loss,gp,wasserstein") and len(rows) == 1 + 4
+    assert iio.imread(run_dir / "best_samples.png").ndim >= 2
+
+
+def test_report_has_config_data_timing_figures_and_pictures(run_dir):
+    report = (run_dir / "report.md").read_text()
+    for heading in ("## Configuration", "## Data", "## Timing", "## Final figures", "## Pictures"):
+        assert heading in report
+    assert "1792 in 112 batches of 16" in report
+    assert "time per generator step" in report
+    assert "![" in report and "(training.gif)" in report and "(losses.png)" in report
+    assert "| channels | 1 |" in report and "| source |" not in report
+
+
+def test_sample_from_the_savedmodel(run_dir, tmp_path):
+    out = tmp_path / "grid.png"
+    assert cli.main(["sample", str(run_dir / "generator"), "--n", "9", "--out", str(out)]) == 0
+    grid = iio.imread(out)
+    assert grid.shape[0] > 3 * 16 and grid.shape[1] > 3 * 16
+
+
+def test_checkpoint_loads_and_resumes_training(run_dir):
+    import keras
+
+    model = keras.models.load_model(run_dir / "model.keras")
+    assert int(model.g_optimizer.iterations) == 4 and int(model.d_optimizer.iterations) == 8
+
+
+@pytest.mark.parametrize("args,message", [
+    (["train", "gan-x"], "invalid choice: 'gan-x' (choose from wgan-gp)"),
+    (["train", "wgan-gp", "--epochs", "0"], "argument --epochs: expected a positive integer, got 0"),
+    (["train", "wgan-gp", "--batch-size", "-3"], "argument --batch-size: expected a positive integer, got -3"),
+    (["train", "wgan-gp", "--latent-dim", "x"], "argument --latent-dim: expected a positive integer, got 'x'"),
+    (["train", "wgan-gp", "--gp-weight", "-1"], "argument --gp-weight: expected a number >= 0, got -1"),
+])
+def test_bad_options_are_refused_by_name(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err.replace("'wgan-gp'", "wgan-gp")
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--dataset", "mnist-typo"], "unknown dataset 'mnist-typo': expected 'digits', 'celeba', or a path"),
+    (["--image-size", "30"], "image_size must be 4 to 7 times a power of two and at least 8"),
+])
+def test_bad_values_give_an_error_naming_them(extra, message, tmp_path, capsys):
+    assert cli.main(["train", "wgan-gp", *TINY, *extra, "--out", str(tmp_path / "x")]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli.main(["train", "wgan-gp", *TINY, "--out", str(blocker / "run")]) == 2
+    assert "cannot create the output folder" in capsys.readouterr().err
+
+
+def test_sample_missing_savedmodel(tmp_path, capsys):
+    assert cli.main(["sample", str(tmp_path / "nope")]) == 2
+    assert "no SavedModel folder at" in capsys.readouterr().err
+
+
+def test_help_explains_every_option():
+    out = subprocess.run([sys.executable, "-m", "keras_gans.cli", "train", "--help"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0
+    for option in ("--dataset", "--source", "--image-size", "--channels", "--epochs", "--batch-size",
+                   "--steps-per-epoch", "--out", "--latent-dim", "--width", "--critic-steps", "--gp-weight",
+                   "--lr", "--frame-every", "--seed", "--verbose"):
+        assert option in out.stdout
