@@ -126,11 +126,19 @@ class LossPlot(keras.callbacks.Callback):
             False overwrites it.
 
     Example:
-    ```python
-    plot = LossPlot("runs/celeba", every_n_steps=100)
-    model.fit(dataset, epochs=10, callbacks=[plot])
-    # runs/celeba/losses.csv (one row per step), runs/celeba/losses.png
-    ```
+    >>> import os, tempfile, numpy as np
+    >>> from keras_gans.models import WGANGP
+    >>> from keras_gans.networks import build_critic, build_generator
+    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
+    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> model.compile()
+    >>> out = tempfile.mkdtemp()
+    >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
+    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0, callbacks=[LossPlot(out)])
+    >>> sorted(os.listdir(out))
+    ['losses.csv', 'losses.png']
+    >>> open(os.path.join(out, "losses.csv")).readline().strip()
+    'step,epoch,d_loss,g_loss,gp,wasserstein'
     """
 
     def __init__(
