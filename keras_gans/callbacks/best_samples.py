@@ -5,13 +5,8 @@ import os
 import keras
 import numpy as np
 
+from keras_gans.callbacks._checks import positive_int
 from keras_gans.images import image_grid, save_image
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)
 
 
 class BestSamples(keras.callbacks.Callback):
@@ -54,9 +49,9 @@ class BestSamples(keras.callbacks.Callback):
 
     def __init__(self, path, pool_size=512, num_keep=64, batch_size=128, seed=0):
         super().__init__()
-        self.pool_size = _positive_int("pool_size", pool_size)
-        self.num_keep = _positive_int("num_keep", num_keep)
-        self.batch_size = _positive_int("batch_size", batch_size)
+        self.pool_size = positive_int("pool_size", pool_size)
+        self.num_keep = positive_int("num_keep", num_keep)
+        self.batch_size = positive_int("batch_size", batch_size)
         if self.num_keep > self.pool_size:
             raise ValueError(
                 f"num_keep={self.num_keep} is more than pool_size={self.pool_size}; "

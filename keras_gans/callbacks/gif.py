@@ -8,20 +8,13 @@ import numpy as np
 from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock
+from keras_gans.callbacks._checks import positive_int
 from keras_gans.images import add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
 # training order; the epoch also lets a later run find where this one stopped.
 _FRAME_NAME = "epoch_{epoch:04d}_step_{step:07d}.png"
 _FRAME_PATTERN = re.compile(r"^epoch_(\d+)_step_(\d+)\.png$")
-
-
-def _positive_int(name, value, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1{' or None' if allow_none else ''}, got {value!r}")
-    return int(value)
 
 
 class FixedNoiseGIF(keras.callbacks.Callback):
@@ -92,9 +85,9 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         labels=None,
     ):
         super().__init__()
-        self.every_n_epochs = _positive_int("every_n_epochs", every_n_epochs)
-        self.every_n_steps = _positive_int("every_n_steps", every_n_steps, allow_none=True)
-        self.num_images = _positive_int("num_images", num_images)
+        self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
+        self.every_n_steps = positive_int("every_n_steps", every_n_steps, allow_none=True)
+        self.num_images = positive_int("num_images", num_images)
         if not fps > 0:
             raise ValueError(f"fps must be > 0, got {fps!r}")
         if not str(gif_name).lower().endswith(".gif"):
@@ -118,7 +111,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         self._started = False
         self._last_frame_step = None
         # Palettised frames by file name, so a GIF rewrite neither re-reads nor
-    # re-quantises them.
+        # re-quantises them.
         self._frame_cache = {}
 
     # ------------------------------------------------------------------ hooks
@@ -135,7 +128,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             # reveal the initial epoch of a resumed fit.
             self._started = True
             last_epoch, last_step = self._last_position()
-            self.clock.start(epoch, self.params.get("steps"), last_epoch, last_step)
+            self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step)
             self._write_frame(self.clock.epoch)
         self.clock.begin_epoch(epoch)
 
