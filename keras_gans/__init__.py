@@ -13,10 +13,10 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow."
     )
 
-from keras_gans import losses  # noqa: E402
+from keras_gans import callbacks, data, losses, networks  # noqa: E402
 from keras_gans.export import export_generator  # noqa: E402
 from keras_gans.models import BaseGAN, WGANGP  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["BaseGAN", "WGANGP", "export_generator", "losses"]
+__all__ = ["BaseGAN", "WGANGP", "callbacks", "data", "export_generator", "losses", "networks"]

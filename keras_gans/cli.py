@@ -163,10 +163,10 @@ def train(args):
     timer = StepTimer()
     best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
     callbacks = [
+        timer,  # first, so its batch-end hook runs before the others' drawing
         FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed),
         LossPlot(out),
         best,
-        timer,
         keras.callbacks.ModelCheckpoint(checkpoint),
         keras.callbacks.TerminateOnNaN(),
     ]
@@ -215,7 +215,7 @@ def sample(args):
     import numpy as np
     import tensorflow as tf
 
-    from keras_gans.images import image_grid, save_image
+    from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
     if not os.path.isdir(args.savedmodel):
         raise FileNotFoundError(f"no SavedModel folder at {args.savedmodel!r}")
@@ -225,7 +225,7 @@ def sample(args):
     latent_dim = loaded.signatures["serve"].structured_input_signature[1]["z"].shape[-1]
     z = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
     images = loaded.serve(tf.constant(z))["images"].numpy()
-    save_image(args.out, image_grid(images))
+    save_image(args.out, image_grid(images, min_tile=DISPLAY_TILE))
     print(f"Wrote {args.n} images to {args.out}")
     return args.out
 

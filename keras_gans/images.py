@@ -17,6 +17,9 @@ from PIL import Image, ImageDraw, ImageFont
 _PIL_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 
 
+# Tiles smaller than this are enlarged in the pictures the callbacks and CLI write.
+DISPLAY_TILE = 48
+
 def _to_numpy(x):
     # Accepts numpy arrays, Python lists and eager tensors (TF, JAX, torch on CPU)
     # without importing a backend: all of them implement __array__.
@@ -102,7 +105,7 @@ def grid_shape(num_images, rows=None, cols=None):
     return int(rows), int(cols)
 
 
-def image_grid(images, rows=None, cols=None, padding=2, pad_value=255):
+def image_grid(images, rows=None, cols=None, padding=2, pad_value=255, min_tile=None):
     """Tiles a batch of images into one uint8 image, row-major, with a border between tiles.
 
     Float images are taken to be in [-1, 1] and converted with `to_uint8`; uint8
@@ -116,11 +119,14 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=255):
         cols: columns of the grid; None likewise.
         padding: border width in pixels (>= 0).
         pad_value: border and empty-cell colour, an int in [0, 255] (255 = white).
+        min_tile: if set, tiles smaller than this many pixels are enlarged by the
+            smallest integer factor that reaches it, repeating pixels (nearest
+            neighbour), so 16 px digits stay visible in a GIF without being blurred.
 
     Returns:
         `np.uint8` array of shape
-        `(rows * H + (rows + 1) * padding, cols * W + (cols + 1) * padding, C)`;
-        grayscale keeps its channel axis (`C == 1`).
+        `(rows * H + (rows + 1) * padding, cols * W + (cols + 1) * padding, C)`
+        (H and W after enlarging); grayscale keeps its channel axis (`C == 1`).
 
     Raises:
         ValueError: for a bad shape or dtype, a negative `padding`, a `pad_value`
@@ -136,6 +142,10 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=255):
         raise ValueError(f"padding must be an int >= 0, got {padding!r}")
     if not 0 <= pad_value <= 255:
         raise ValueError(f"pad_value must be in [0, 255], got {pad_value!r}")
+    if min_tile is not None:
+        factor = -(-int(min_tile) // min(x.shape[1:3]))  # ceil
+        if factor > 1:
+            x = x.repeat(factor, axis=1).repeat(factor, axis=2)
     n, h, w, c = x.shape
     rows, cols = grid_shape(n, rows, cols)
     p = int(padding)

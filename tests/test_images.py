@@ -125,3 +125,12 @@ def test_atomic_write_temp_file_is_hidden_sibling_with_same_extension(tmp_path):
         assert os.path.basename(tmp).startswith(".") and tmp.endswith(".gif")
         open(tmp, "wb").close()
     assert os.listdir(tmp_path) == ["x.gif"]
+
+
+def test_image_grid_min_tile_enlarges_small_tiles_by_repeating_pixels():
+    tile = np.zeros((1, 16, 16, 1), np.uint8)
+    tile[0, 0, 0, 0] = 200
+    grid = image_grid(tile, padding=0, min_tile=48)
+    assert grid.shape == (48, 48, 1)  # factor ceil(48 / 16) = 3
+    assert (grid[:3, :3] == 200).all() and grid[3:, :].max() == 0 and grid[:, 3:].max() == 0
+    assert image_grid(np.zeros((1, 64, 64, 3), np.uint8), padding=0, min_tile=48).shape == (64, 64, 3)

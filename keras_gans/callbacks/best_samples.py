@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from keras_gans.callbacks._checks import positive_int
-from keras_gans.images import image_grid, save_image
+from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
 
 class BestSamples(keras.callbacks.Callback):
@@ -79,4 +79,4 @@ class BestSamples(keras.callbacks.Callback):
         self.scores = scores[best]
         self.latents = pool[best]
         self.images = images[best]
-        save_image(self.path, image_grid(self.images))
+        save_image(self.path, image_grid(self.images, min_tile=DISPLAY_TILE))

@@ -9,7 +9,7 @@ from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock
 from keras_gans.callbacks._checks import positive_int
-from keras_gans.images import add_caption, atomic_write, image_grid, save_image
+from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
 # training order; the epoch also lets a later run find where this one stopped.
@@ -193,7 +193,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         else:
             images = self.model.generate(self.noise, labels=self.labels)
         images = keras.ops.convert_to_numpy(images)
-        return add_caption(image_grid(images), caption)
+        return add_caption(image_grid(images, min_tile=DISPLAY_TILE), caption)
 
     def _write_frame(self, epoch):
         step = self.clock.step

@@ -22,14 +22,15 @@ def test_keeps_highest_critic_scores_best_first(tmp_path, make_gan):
     np.testing.assert_array_equal(best.latents, pool[np.argsort(-all_scores, kind="stable")[:9]])
 
     png = iio.imread(tmp_path / "out" / "best.png")
-    assert png.shape == (3 * 8 + 4 * 2, 3 * 8 + 4 * 2, 3)
+    # 8 px tiles are shown 6x larger (DISPLAY_TILE 48): 3 tiles of 48 and 4 borders of 2
+    assert png.shape == (3 * 48 + 4 * 2, 3 * 48 + 4 * 2, 3)
 
 
 def test_runs_at_end_of_fit(tmp_path, make_gan, run_fit):
     best = BestSamples(tmp_path / "best.png", pool_size=8, num_keep=4)
     run_fit(make_gan(channels=1), [best], epochs=1, steps=1)
     assert best.scores.shape == (4,)
-    assert iio.imread(tmp_path / "best.png").shape == (2 * 8 + 3 * 2, 2 * 8 + 3 * 2)
+    assert iio.imread(tmp_path / "best.png").shape == (2 * 48 + 3 * 2, 2 * 48 + 3 * 2)
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,9 @@ def test_frame_per_epoch_plus_start_and_gif_matches(tmp_path, make_gan, run_fit)
         "epoch_0003_step_0000009.png",
     ]
     png = iio.imread(tmp_path / "frames" / names[-1])
-    # 4 x 4 grid of 8 px tiles with 2 px borders = 42 px, plus the caption strip.
-    assert png.shape[1:] == (42, 3) and png.shape[0] > 42
+    # 4 x 4 grid of 8 px tiles shown at 48 px (DISPLAY_TILE) with 2 px borders = 202 px,
+    # plus the caption strip.
+    assert png.shape[1:] == (4 * 48 + 5 * 2, 3) and png.shape[0] > 202
     frames = gif_frames(tmp_path)
     assert frames.shape == (4, *png.shape)
     # Palettised to 256 colours, the GIF frame still matches the PNG closely.
@@ -90,7 +91,7 @@ def test_every_n_steps_frames_and_final_frame(tmp_path, make_gan, run_fit):
         "epoch_0002_step_0000006.png",
     ]
     png = iio.imread(tmp_path / "frames" / "epoch_0002_step_0000006.png")
-    assert png.ndim == 2 and png.shape[1] == 2 * 8 + 3 * 2  # grayscale PNG, 2 x 2 grid
+    assert png.ndim == 2 and png.shape[1] == 2 * 48 + 3 * 2  # grayscale PNG, 2 x 2 grid of 48 px tiles
     frames = gif_frames(tmp_path)
     assert frames.shape[:3] == (4, *png.shape)  # GIF decodes to RGB
     assert iio.immeta(tmp_path / "training.gif")["duration"] == 100
