@@ -211,3 +211,12 @@ def test_mirrored_strategy_two_replicas_in_a_subprocess(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert "ITER 4 2" in out.stdout  # 4 batches -> 2 generator steps of 2 critic steps each
     assert "SAME_NOISE False" in out.stdout  # replicas draw different latents
+
+
+def test_keras_tensorboard_callback_logs_the_metrics(model, tmp_path):
+    model.fit(image_batches(4), epochs=1, verbose=0, callbacks=[keras.callbacks.TensorBoard(str(tmp_path))])
+    events = list((tmp_path / "train").glob("events.out.tfevents.*"))
+    assert events
+    tags = {value.tag for event in tf.compat.v1.train.summary_iterator(str(events[0]))
+            for value in event.summary.value}
+    assert {"epoch_d_loss", "epoch_g_loss", "epoch_gp", "epoch_wasserstein"} <= tags
