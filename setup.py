@@ -17,8 +17,12 @@ setup(
         "matplotlib",
         "imageio",
         "numpy",
+        # Imported directly for GIF frames and captions; matplotlib and imageio need it anyway.
+        "pillow",
         # The embedded default dataset (real handwritten digits, no download) ships with it.
         "scikit-learn",
+        # keras.callbacks.TensorBoard writes through it; TensorFlow >= 2.21 no longer installs it.
+        "tensorboard",
     ],
     extras_require={
         "test": ["pytest", "hypothesis"],

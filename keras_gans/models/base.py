@@ -241,13 +241,16 @@ class BaseGAN(keras.Model):
             seed = seed + ops.stack([replica, ops.zeros_like(replica)])
         return seed
 
-    def generate(self, z, batch_size=256):
+    def generate(self, z, labels=None, batch_size=256):
         """Images for latents `z` (an array (N, latent_dim)) or for `z` random latents (an int).
 
         The generator runs in inference mode (batch norm uses its moving
         statistics), `batch_size` latents at a time. Returns a float32 numpy array
-        in [-1, 1].
+        in [-1, 1]. `labels` is for conditional variants; an unconditional model
+        refuses them rather than ignore them.
         """
+        if labels is not None:
+            raise ValueError(f"{type(self).__name__} is unconditional: generate takes no labels, got {labels!r}")
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             if z < 1:
                 raise ValueError(f"the number of images must be >= 1, got {z}")

@@ -135,6 +135,8 @@ def test_generate(model):
         model.generate(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="got 0"):
         model.generate(0)
+    with pytest.raises(ValueError, match="WGANGP is unconditional: generate takes no labels"):
+        model.generate(2, labels=[0, 1])
 
 
 @pytest.mark.parametrize("kwargs,match", [
