@@ -13,6 +13,8 @@ def export_generator(model, path):
 
     `serve` takes float32 latents `z` of shape (None, latent_dim) and returns
     `{"images": float32 (None, H, W, C) in [-1, 1]}`, computed in inference mode.
+    For a conditional generator (inputs `[z, labels]`) it takes `z` and int32
+    `labels` of shape (None,), in [0, num_classes).
     The SavedModel needs only TensorFlow to run: neither Keras nor keras_gans.
     It is written to a temporary folder beside `path` and renamed into place, so
     an interrupted export never leaves a half-written model at `path`.
@@ -44,11 +46,17 @@ def export_generator(model, path):
 
     archive = keras.export.ExportArchive()
     archive.track(generator)
-    archive.add_endpoint(
-        name="serve",
-        fn=lambda z: {"images": generator(z, training=False)},
-        input_signature=[tf.TensorSpec((None, latent_dim), tf.float32, name="z")],
-    )
+    z_spec = tf.TensorSpec((None, latent_dim), tf.float32, name="z")
+    if len(generator.inputs) > 1:
+        archive.add_endpoint(
+            name="serve",
+            fn=lambda z, labels: {"images": generator([z, labels], training=False)},
+            input_signature=[z_spec, tf.TensorSpec((None,), tf.int32, name="labels")],
+        )
+    else:
+        archive.add_endpoint(
+            name="serve", fn=lambda z: {"images": generator(z, training=False)}, input_signature=[z_spec]
+        )
     staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
     try:
         archive.write_out(staging, verbose=False)

@@ -22,18 +22,27 @@ class BaseGAN(keras.Model):
     Subclasses set `metric_names` (the keys `train_step` returns, each a
     `keras.metrics.Mean` tracker) and `default_optimizers()`.
 
+    Conditional variants pass `num_classes`: their generator takes `[z, labels]`,
+    their data yields `(images, labels)` batches, and a discriminator with two
+    inputs gets `[images, labels]` (one with one input, like ACGAN's, gets images).
+
     Args:
-        generator: a `keras.Model` from latents (N, latent_dim) to images.
-        discriminator: a `keras.Model` from images to scores (N, 1) (the critic).
+        generator: a `keras.Model` from latents (N, latent_dim) to images, or from
+            `[z, labels]` when `num_classes` is set.
+        discriminator: a `keras.Model` from images (or `[images, labels]`) to
+            scores (N, 1) (the critic).
         critic_steps: discriminator updates per generator update, >= 1.
         latent_dim: size of z; inferred from the generator's input when None.
-        seed: seed of the latent and mixing-weight draws in `train_step`.
+        num_classes: number of classes of a conditional model; None if unconditional.
+        seed: seed of the latent, label and mixing-weight draws in `train_step`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """
 
     metric_names = ("d_loss", "g_loss")
 
-    def __init__(self, generator, discriminator, critic_steps=1, latent_dim=None, seed=None, **kwargs):
+    def __init__(
+        self, generator, discriminator, *, critic_steps=1, latent_dim=None, num_classes=None, seed=None, **kwargs
+    ):
         super().__init__(**kwargs)
         for role, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
@@ -46,10 +55,12 @@ class BaseGAN(keras.Model):
             raise ValueError(f"latent_dim must be an int >= 1, got {latent_dim!r}")
         if inferred is not None and inferred != latent_dim:
             raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
+        _check_conditioning(generator, num_classes)
         self.generator = generator
         self.discriminator = discriminator
         self.critic_steps = critic_steps
         self.latent_dim = latent_dim
+        self.num_classes = num_classes
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -185,6 +196,32 @@ class BaseGAN(keras.Model):
         """The images of a batch that may also hold labels: `x` or `(x, ...)`."""
         return data[0] if isinstance(data, (tuple, list)) else data
 
+    def labels_of(self, data):
+        """The int labels of an `(images, labels)` batch; a ValueError if it has none."""
+        if not isinstance(data, (tuple, list)) or len(data) < 2:
+            raise ValueError(
+                f"{type(self).__name__} is conditional: fit it on (images, labels) batches, "
+                "e.g. keras_gans.data.digits(with_labels=True)"
+            )
+        return ops.cast(ops.reshape(data[1], (-1,)), "int32")
+
+    def fake_batch(self, batch_size, training=True):
+        """`(images, labels)` from the generator for fresh latents (and uniform labels).
+
+        Labels are None for an unconditional model.
+        """
+        z = self.sample_latent(batch_size)
+        if self.num_classes is None:
+            return self.generator(z, training=training), None
+        labels = self.sample_labels(batch_size)
+        return self.generator([z, labels], training=training), labels
+
+    def discriminate(self, images, labels=None, training=True):
+        """Discriminator outputs, passing labels when it takes them as a second input."""
+        if len(self.discriminator.inputs) > 1:
+            return self.discriminator([images, labels], training=training)
+        return self.discriminator(images, training=training)
+
     def check_images(self, images):
         """Raises a ValueError naming the shape or dtype when images do not fit the critic."""
         expected = tuple(self.discriminator.inputs[0].shape[1:])
@@ -223,6 +260,12 @@ class BaseGAN(keras.Model):
         """Draws `batch_size` latents z ~ N(0, I) from the model's seeded generator."""
         return self.random_normal((batch_size, self.latent_dim))
 
+    def sample_labels(self, batch_size):
+        """Draws `batch_size` class labels uniformly from [0, num_classes)."""
+        return tf.random.stateless_uniform(
+            (batch_size,), seed=self._draw_seed(), minval=0, maxval=self.num_classes, dtype=tf.int32
+        )
+
     def random_normal(self, shape):
         """Standard normal noise, seeded by the model and distinct on each replica."""
         return tf.random.stateless_normal(shape, seed=self._draw_seed())
@@ -249,7 +292,7 @@ class BaseGAN(keras.Model):
         in [-1, 1]. `labels` is for conditional variants; an unconditional model
         refuses them rather than ignore them.
         """
-        if labels is not None:
+        if self.num_classes is None and labels is not None:
             raise ValueError(f"{type(self).__name__} is unconditional: generate takes no labels, got {labels!r}")
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             if z < 1:
@@ -258,16 +301,29 @@ class BaseGAN(keras.Model):
         z = np.asarray(z, dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (N, {self.latent_dim}), got {z.shape}")
-        chunks = [
-            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
-            for i in range(0, len(z), batch_size)
-        ]
+        if self.num_classes is not None:
+            labels = self._check_labels(labels, len(z))
+        chunks = []
+        for i in range(0, len(z), batch_size):
+            inputs = z[i : i + batch_size] if labels is None else [z[i : i + batch_size], labels[i : i + batch_size]]
+            chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
         return np.concatenate(chunks).astype("float32")
+
+    def _check_labels(self, labels, count):
+        if labels is None:
+            raise ValueError(f"{type(self).__name__} is conditional: generate needs labels, one per latent")
+        array = np.asarray(labels)
+        if array.shape != (count,) or not np.issubdtype(array.dtype, np.integer):
+            raise ValueError(f"labels must be {count} ints, one per latent; got shape {array.shape}, dtype {array.dtype}")
+        bad = array[(array < 0) | (array >= self.num_classes)]
+        if bad.size:
+            raise ValueError(f"labels must lie in [0, {self.num_classes}), got {sorted(set(bad.tolist()))[:5]}")
+        return array.astype("int32")
 
     # ------------------------------------------------------------------ config
 
     def get_config(self):
-        return {
+        config = {
             "name": self.name,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
@@ -275,6 +331,9 @@ class BaseGAN(keras.Model):
             "latent_dim": self.latent_dim,
             "seed": self.seed,
         }
+        if self.num_classes is not None:
+            config["num_classes"] = self.num_classes
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -282,6 +341,17 @@ class BaseGAN(keras.Model):
         for role in ("generator", "discriminator"):
             config[role] = keras.saving.deserialize_keras_object(config[role])
         return cls(**config)
+
+
+def _check_conditioning(generator, num_classes):
+    takes_labels = len(generator.inputs) > 1
+    if num_classes is None and takes_labels:
+        raise ValueError("the generator takes [z, labels]: pass num_classes for a conditional model")
+    if num_classes is not None:
+        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+            raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
+        if not takes_labels:
+            raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
 
 
 def _group_batches(dataset, groups):

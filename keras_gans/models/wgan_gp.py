@@ -59,7 +59,9 @@ class WGANGP(BaseGAN):
         seed=None,
         **kwargs,
     ):
-        super().__init__(generator, discriminator, critic_steps, latent_dim, seed, **kwargs)
+        super().__init__(
+            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
+        )
         weight = gradient_penalty_weight
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise ValueError(f"gradient_penalty_weight must be a number >= 0, got {gradient_penalty_weight!r}")

@@ -1,0 +1,104 @@
+"""Checks every variant's tests run: fit, phases, .keras round trip, SavedModel export.
+
+Variant test files build a tiny model and call these, so no variant copies them.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans import export_generator
+
+
+def tiny_images(count=16, size=16, channels=1, seed=0):
+    """float32 images in [-1, 1], (count, size, size, channels)."""
+    return np.random.default_rng(seed).uniform(-1, 1, (count, size, size, channels)).astype("float32")
+
+
+def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None, seed=0):
+    """A dataset of `batches` full batches; (images, labels) pairs when num_classes is set."""
+    images = tiny_images(batch_size * batches, size, channels, seed)
+    if num_classes is None:
+        return tf.data.Dataset.from_tensor_slices(images).batch(batch_size, drop_remainder=True)
+    labels = (np.arange(len(images)) % num_classes).astype("int32")
+    return tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size, drop_remainder=True)
+
+
+def _values(variables):
+    return [np.array(v) for v in variables]
+
+
+def _moved(before, variables):
+    return [not np.allclose(b, np.array(v)) for b, v in zip(before, variables)]
+
+
+def check_fit(model, dataset, epochs=1):
+    """Fits and returns the history; every metric is finite, the update ratio exact."""
+    history = model.fit(dataset, epochs=epochs, verbose=0)
+    for key, values in history.history.items():
+        assert np.isfinite(values).all(), (key, values)
+    assert int(model.d_optimizer.iterations) == model.critic_steps * int(model.g_optimizer.iterations)
+    return history
+
+
+def check_phases(model, real, d_frozen=(), g_frozen=()):
+    """The discriminator phase moves only discriminator weights, the generator phase only generator ones.
+
+    Args:
+        real: one real batch as the dataset yields it (images or (images, labels)).
+        d_frozen / g_frozen: names (substrings of variable paths) of trainable weights that
+            legitimately get no gradient in their own phase, stated by the variant's test.
+    """
+    g_vars, d_vars = model.generator.trainable_variables, model.discriminator.trainable_variables
+    g0, d0 = _values(g_vars), _values(d_vars)
+    model.discriminator_step(real)
+    assert not any(_moved(g0, g_vars)), "the discriminator phase changed generator weights"
+    _assert_all_moved(d_vars, _moved(d0, d_vars), d_frozen, "discriminator")
+    g1, d1 = _values(g_vars), _values(d_vars)
+    batch = int(np.shape(real[0] if isinstance(real, tuple) else real)[0])
+    model.generator_step(batch)
+    assert not any(_moved(d1, d_vars)), "the generator phase changed discriminator weights"
+    _assert_all_moved(g_vars, _moved(g1, g_vars), g_frozen, "generator")
+
+
+def _assert_all_moved(variables, moved, frozen, role):
+    still = [v.path for v, m in zip(variables, moved) if not m and not any(f in v.path for f in frozen)]
+    assert not still, f"{role} weights that did not move in their own phase: {still}"
+
+
+def check_keras_round_trip(model, dataset, tmp_path):
+    """save/load keeps class, config, weights and optimizer state, and the model trains on."""
+    path = tmp_path / f"{type(model).__name__}.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert type(loaded) is type(model)
+    for key, value in model.get_config().items():
+        if key not in ("generator", "discriminator"):
+            assert loaded.get_config()[key] == value, key
+    for a, b in [(model.weights, loaded.weights), (model.d_optimizer.variables, loaded.d_optimizer.variables),
+                 (model.g_optimizer.variables, loaded.g_optimizer.variables)]:
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
+    z = np.random.default_rng(1).standard_normal((4, model.latent_dim)).astype("float32")
+    labels = None if model.num_classes is None else np.arange(4) % model.num_classes
+    np.testing.assert_allclose(model.generate(z, labels), loaded.generate(z, labels), atol=1e-5)
+    steps = int(loaded.g_optimizer.iterations)
+    loaded.fit(dataset.take(loaded.critic_steps), epochs=1, verbose=0)
+    assert int(loaded.g_optimizer.iterations) == steps + 1
+    return loaded
+
+
+def check_export(model, tmp_path):
+    """The SavedModel's serve signature reproduces generate for the same latents (and labels)."""
+    path = export_generator(model, tmp_path / f"{type(model).__name__}_generator")
+    loaded = tf.saved_model.load(str(path))
+    z = np.random.default_rng(2).standard_normal((3, model.latent_dim)).astype("float32")
+    if model.num_classes is None:
+        served = loaded.serve(tf.constant(z))["images"].numpy()
+        expected = model.generate(z)
+    else:
+        labels = np.arange(3, dtype="int32") % model.num_classes
+        served = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
+        expected = model.generate(z, labels)
+    np.testing.assert_allclose(served, expected, atol=1e-5)
