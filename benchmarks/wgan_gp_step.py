@@ -67,7 +67,7 @@ class ReferenceWGANGP(keras.Model):
             g_loss = -tf.reduce_mean(self.critic(self.generator(z, training=True), training=True))
         g_grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_opt.apply_gradients(zip(g_grads, self.generator.trainable_variables))
-        return {}
+        return {"g_loss": g_loss}  # Keras needs one output; a plain tensor, no tracker
 
 
 class _Timer(keras.callbacks.Callback):
@@ -116,7 +116,7 @@ def main():
             generator.set_weights(start[0])
             critic.set_weights(start[1])
             timer = _Timer()
-            model.fit(data, epochs=1, verbose=0, callbacks=[timer])
+            model.fit(data, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
             if round_index > 0:
                 medians[name].append(float(np.median(timer.seconds[1:])))
 

@@ -9,8 +9,9 @@ from keras import ops
 class BaseGAN(keras.Model):
     """Base class of the GAN variants: a generator, a discriminator and their updates.
 
-    A subclass states its losses in `discriminator_step` and `generator_step`; this
-    class runs them in Algorithm 1's schedule: `critic_steps` discriminator updates,
+    A subclass states its losses in `discriminator_loss` and `generator_loss` (or
+    overrides `discriminator_step` / `generator_step` for other updates); this class
+    computes the outputs, differentiates and runs the updates in Algorithm 1's schedule: `critic_steps` discriminator updates,
     each on its own real batch, then one generator update. So that every update sees
     fresh data while `fit` stays the way to train, `fit` hands `train_step` the next
     `critic_steps` batches of the dataset at once (one Keras step is one generator
@@ -161,16 +162,74 @@ class BaseGAN(keras.Model):
         real_batches = self.split_real_batches(data)
         for real in real_batches:
             self.update_trackers(self.discriminator_step(real))
-        self.update_trackers(self.generator_step(ops.shape(self.images_of(real_batches[0]))[0]))
+        # The generator step sees the last real batch: relativistic losses and
+        # feature matching compare against real data there too.
+        self.update_trackers(self.generator_step(real_batches[-1]))
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    # Set by variants whose discriminator has no batch statistics (no batch norm):
+    # one call on real and fake concatenated, so that layers that update state on each
+    # training call (spectral norm's power iteration) advance once per update.
+    joint_discriminator_call = False
+    # Set by variants whose generator loss also needs D(x) (relativistic losses).
+    generator_loss_needs_real = False
+
     def discriminator_step(self, real):
-        """One discriminator update on a real batch; returns {metric name: value}."""
+        """One discriminator update on a real batch; returns {metric name: value}.
+
+        Runs `discriminator_outputs` and `discriminator_loss` under a tape and
+        applies the gradient to the discriminator.
+        """
+        images, labels = self.images_of(real), self.labels_or_none(real)
+        fake, fake_labels = self.fake_batch(ops.shape(images)[0])
+        with tf.GradientTape() as tape:
+            outputs = self.discriminator_outputs(images, labels, fake, fake_labels)
+            d_loss, metrics = self.discriminator_loss(outputs, labels, fake_labels)
+        self.apply_gradients(self.d_optimizer, d_loss, tape, self.discriminator)
+        return {"d_loss": d_loss, **metrics}
+
+    def generator_step(self, real):
+        """One generator update, on as many latents as `real` has images; returns metrics."""
+        images, labels = self.images_of(real), self.labels_or_none(real)
+        with tf.GradientTape() as tape:
+            fake, fake_labels = self.fake_batch(ops.shape(images)[0])
+            if self.generator_loss_needs_real:
+                outputs = self.discriminator_outputs(images, labels, fake, fake_labels)
+            else:
+                outputs = {"fake": self.discriminate(fake, fake_labels)}
+            g_loss, metrics = self.generator_loss(outputs, fake_labels)
+        self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
+        return {"g_loss": g_loss, **metrics}
+
+    def discriminator_outputs(self, real_images, real_labels, fake_images, fake_labels):
+        """`{"real": D(x), "fake": D(G(z))}` (each a tensor, or a list for multi-output nets)."""
+        if not self.joint_discriminator_call:
+            return {
+                "real": self.discriminate(real_images, real_labels),
+                "fake": self.discriminate(fake_images, fake_labels),
+            }
+        count = ops.shape(real_images)[0]
+        images = ops.concatenate([ops.cast(real_images, fake_images.dtype), fake_images], axis=0)
+        labels = None if real_labels is None else ops.concatenate([real_labels, fake_labels], axis=0)
+        joint = self.discriminate(images, labels)
+        split = lambda t: (t[:count], t[count:])  # noqa: E731
+        if isinstance(joint, (list, tuple)):
+            halves = [split(t) for t in joint]
+            return {"real": [h[0] for h in halves], "fake": [h[1] for h in halves]}
+        real_out, fake_out = split(joint)
+        return {"real": real_out, "fake": fake_out}
+
+    def discriminator_loss(self, outputs, real_labels, fake_labels):
+        """Returns `(d_loss, {extra metric: value})` from `discriminator_outputs`."""
         raise NotImplementedError
 
-    def generator_step(self, batch_size):
-        """One generator update on `batch_size` latents; returns {metric name: value}."""
+    def generator_loss(self, outputs, fake_labels):
+        """Returns `(g_loss, {extra metric: value})`; `outputs` has "fake" (and "real" if needed)."""
         raise NotImplementedError
+
+    def labels_or_none(self, data):
+        """The batch's labels for a conditional model, None for an unconditional one."""
+        return None if self.num_classes is None else self.labels_of(data)
 
     def split_real_batches(self, data):
         """Slices one step's data into `critic_steps` equal real batches."""

@@ -72,9 +72,10 @@ class WGANGP(BaseGAN):
         return tuple(keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9) for _ in range(2))
 
     def discriminator_step(self, real):
+        # Overridden, not just the loss: the penalty needs the images themselves.
         real = self.images_of(real)
         batch_size = ops.shape(real)[0]
-        fake = self.generator(self.sample_latent(batch_size), training=True)
+        fake, _ = self.fake_batch(batch_size)
         # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4).
         alpha = self.random_uniform((batch_size, 1, 1, 1))
         with tf.GradientTape() as tape:
@@ -87,12 +88,8 @@ class WGANGP(BaseGAN):
         self.apply_gradients(self.d_optimizer, d_loss, tape, self.discriminator)
         return {"d_loss": d_loss, "gp": gp, "wasserstein": -critic_loss}
 
-    def generator_step(self, batch_size):
-        with tf.GradientTape() as tape:
-            fake = self.generator(self.sample_latent(batch_size), training=True)
-            g_loss = losses.wasserstein_generator_loss(self.discriminator(fake, training=True))
-        self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
-        return {"g_loss": g_loss}
+    def generator_loss(self, outputs, fake_labels):
+        return losses.wasserstein_generator_loss(outputs["fake"]), {}
 
     def get_config(self):
         return {**super().get_config(), "gradient_penalty_weight": self.gradient_penalty_weight}

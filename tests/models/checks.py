@@ -55,8 +55,7 @@ def check_phases(model, real, d_frozen=(), g_frozen=()):
     assert not any(_moved(g0, g_vars)), "the discriminator phase changed generator weights"
     _assert_all_moved(d_vars, _moved(d0, d_vars), d_frozen, "discriminator")
     g1, d1 = _values(g_vars), _values(d_vars)
-    batch = int(np.shape(real[0] if isinstance(real, tuple) else real)[0])
-    model.generator_step(batch)
+    model.generator_step(real)
     assert not any(_moved(d1, d_vars)), "the generator phase changed discriminator weights"
     _assert_all_moved(g_vars, _moved(g1, g_vars), g_frozen, "generator")
 

@@ -40,8 +40,8 @@ class Probe(BaseGAN):
         scores = self.discriminate(self.images_of(real), labels)
         return {"d_loss": tf.reduce_mean(scores) * 0.0 + tf.cast(tf.reduce_max(labels), "float32")}
 
-    def generator_step(self, batch_size):
-        fake, labels = self.fake_batch(batch_size)
+    def generator_step(self, real):
+        fake, labels = self.fake_batch(tf.shape(self.images_of(real))[0])
         return {"g_loss": tf.reduce_mean(tf.cast(labels, "float32")) + tf.reduce_mean(fake) * 0.0}
 
 
