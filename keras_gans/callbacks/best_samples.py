@@ -13,8 +13,9 @@ class BestSamples(keras.callbacks.Callback):
     """Saves the `num_keep` samples with the highest critic score out of a pool of `pool_size`.
 
     At train end, `pool_size` latents z ~ N(0, I) are drawn (seeded, so reruns pick
-    from the same pool), turned into images with `model.generate`, and scored with
-    `model.discriminator(images, training=False)`. Criterion: highest critic score,
+    from the same pool), with uniformly drawn labels for a conditional model, turned
+    into images with `model.generate`, and scored with `model.score` (the
+    discriminator's real/fake output in inference mode). Criterion: highest critic score,
     i.e. the samples the trained discriminator judges most real. It is a cheap
     curation, not a quality metric: an unbounded WGAN critic's score is not a
     probability, and a critic's favourites can be less diverse than the pool.
@@ -23,6 +24,7 @@ class BestSamples(keras.callbacks.Callback):
 
     Attributes (after train end):
         scores: float array (num_keep,), critic scores sorted from highest.
+        labels: int array (num_keep,) of their classes for a conditional model, else None.
         latents: float32 array (num_keep, latent_dim), the matching latents.
         images: float array (num_keep, H, W, C) in [-1, 1], the matching images.
 
@@ -61,16 +63,22 @@ class BestSamples(keras.callbacks.Callback):
         self.seed = seed
         self.scores = None
         self.latents = None
+        self.labels = None
         self.images = None
 
     def on_train_end(self, logs=None):
         model = self.model
         rng = np.random.default_rng(self.seed)
         pool = rng.standard_normal((self.pool_size, model.latent_dim)).astype(np.float32)
+        num_classes = getattr(model, "num_classes", None)
+        # A conditional model draws each sample's class uniformly, like its training.
+        labels = None if num_classes is None else rng.integers(0, num_classes, self.pool_size).astype("int32")
         images, scores = [], []
         for start in range(0, self.pool_size, self.batch_size):
-            batch = keras.ops.convert_to_numpy(model.generate(pool[start : start + self.batch_size]))
-            score = keras.ops.convert_to_numpy(model.discriminator(batch, training=False))
+            part = slice(start, start + self.batch_size)
+            batch_labels = None if labels is None else labels[part]
+            batch = keras.ops.convert_to_numpy(model.generate(pool[part], labels=batch_labels))
+            score = keras.ops.convert_to_numpy(model.score(batch, labels=batch_labels))
             images.append(batch)
             scores.append(np.reshape(score, (len(batch),)))
         images, scores = np.concatenate(images), np.concatenate(scores)
@@ -78,5 +86,6 @@ class BestSamples(keras.callbacks.Callback):
         best = np.argsort(-scores, kind="stable")[: self.num_keep]
         self.scores = scores[best]
         self.latents = pool[best]
+        self.labels = None if labels is None else labels[best]
         self.images = images[best]
         save_image(self.path, image_grid(self.images, min_tile=DISPLAY_TILE))

@@ -173,6 +173,10 @@ class BaseGAN(keras.Model):
     joint_discriminator_call = False
     # Set by variants whose generator loss also needs D(x) (relativistic losses).
     generator_loss_needs_real = False
+    # Whether the generator phase runs the discriminator in training mode (batch
+    # statistics of the fakes, as DCGAN does); SNGAN turns it off so the phase leaves
+    # the discriminator's spectral-norm state alone.
+    discriminator_training_in_generator_step = True
 
     def discriminator_step(self, real):
         """One discriminator update on a real batch; returns {metric name: value}.
@@ -196,7 +200,8 @@ class BaseGAN(keras.Model):
             if self.generator_loss_needs_real:
                 outputs = self.discriminator_outputs(images, labels, fake, fake_labels)
             else:
-                outputs = {"fake": self.discriminate(fake, fake_labels)}
+                training = self.discriminator_training_in_generator_step
+                outputs = {"fake": self.discriminate(fake, fake_labels, training=training)}
             g_loss, metrics = self.generator_loss(outputs, fake_labels)
         self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
         return {"g_loss": g_loss, **metrics}
@@ -280,6 +285,17 @@ class BaseGAN(keras.Model):
         if len(self.discriminator.inputs) > 1:
             return self.discriminator([images, labels], training=training)
         return self.discriminator(images, training=training)
+
+    def score(self, images, labels=None):
+        """The discriminator's realness score per image, (N,), in inference mode.
+
+        Higher means judged more real. For a multi-output discriminator (ACGAN) it is
+        the first output, the real/fake head. Used by `BestSamples`.
+        """
+        outputs = self.discriminate(images, labels, training=False)
+        if isinstance(outputs, (list, tuple)):
+            outputs = outputs[0]
+        return ops.reshape(ops.cast(outputs, "float32"), (-1,))
 
     def check_images(self, images):
         """Raises a ValueError naming the shape or dtype when images do not fit the critic."""

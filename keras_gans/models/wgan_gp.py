@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.base import BaseGAN
+from keras_gans.networks import build_critic, build_generator
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -66,6 +67,15 @@ class WGANGP(BaseGAN):
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise ValueError(f"gradient_penalty_weight must be a number >= 0, got {gradient_penalty_weight!r}")
         self.gradient_penalty_weight = float(gradient_penalty_weight)
+
+    @classmethod
+    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+        """DCGAN generator and critic, the critic with layer norm and no batch norm (Sec. 4)."""
+        latent_dim, width = latent_dim or 128, width or 64
+        return (
+            build_generator(image_size, channels, latent_dim=latent_dim, width=width),
+            build_critic(image_size, channels, width=width, normalization="layer"),
+        )
 
     def default_optimizers(self):
         # Gulrajani et al. 2017, Algorithm 1: alpha = 1e-4, beta_1 = 0, beta_2 = 0.9.

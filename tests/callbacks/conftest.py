@@ -1,4 +1,4 @@
-"""A stub GAN exposing only what callbacks may use: generator, latent_dim, generate, discriminator."""
+"""A stub GAN exposing only what callbacks may use: generator, latent_dim, num_classes, generate, score."""
 
 import keras
 import numpy as np
@@ -27,6 +27,7 @@ class StubGAN(keras.Model):
     def __init__(self, latent_dim=4, size=8, channels=3, keys=("d_loss", "g_loss", "gp", "wasserstein")):
         super().__init__()
         self.latent_dim = latent_dim
+        self.num_classes = None
         self.generator = keras.Sequential(
             [
                 keras.Input((latent_dim,)),
@@ -55,6 +56,9 @@ class StubGAN(keras.Model):
     def generate(self, z, labels=None):
         self.generate_calls.append(labels)
         return self.generator(z, training=False)
+
+    def score(self, images, labels=None):
+        return keras.ops.reshape(self.discriminator(images, training=False), (-1,))
 
     def train_step(self, data):
         self.counter.assign_add(1.0)
