@@ -1,5 +1,5 @@
 """Functional network builders."""
 
-from keras_gans.networks.dcgan import build_critic, build_generator, check_image_size
+from keras_gans.networks.dcgan import build_critic, build_discriminator, build_generator, check_image_size
 
-__all__ = ["build_critic", "build_generator", "check_image_size"]
+__all__ = ["build_critic", "build_discriminator", "build_generator", "check_image_size"]

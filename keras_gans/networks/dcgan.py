@@ -1,9 +1,15 @@
-"""DCGAN-style generator and critic builders (Radford et al. 2016) for square images."""
+"""DCGAN-style generator, critic and discriminator builders (Radford et al. 2016) for square images.
+
+The generator and critic bodies are shared with `keras_gans.networks.conditional`
+through `_generator_trunk` and `_critic`, so a conditional network differs from its
+unconditional one only in how the labels enter.
+"""
 
 import keras
 from keras import layers
 
 VALID_CHANNELS = (1, 3)
+VALID_NORMALIZATIONS = ("layer", "batch", None)
 
 
 def base_resolution(image_size):
@@ -52,6 +58,20 @@ def check_channels(channels):
     return channels
 
 
+def check_num_classes(num_classes, allow_none=False):
+    """Returns `num_classes` if it is an int >= 2 (or None when allowed), else raises ValueError.
+
+    Example:
+    >>> check_num_classes(10), check_num_classes(None, allow_none=True)
+    (10, None)
+    """
+    if num_classes is None and allow_none:
+        return None
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(f"num_classes must be an int >= 2{' or None' if allow_none else ''}, got {num_classes!r}")
+    return num_classes
+
+
 def _init():
     # DCGAN (Radford et al. 2016, Sec. 4): all weights from N(0, 0.02).
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
@@ -84,12 +104,158 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
         Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
-    base, doublings = base_resolution(image_size)
+    base_resolution(image_size)
     check_channels(channels)
     _check_positive(latent_dim=latent_dim, width=width)
-    filters = width * 2 ** (doublings - 1)
     z = keras.Input((latent_dim,), name="z")
-    x = layers.Dense(base * base * filters, use_bias=False, kernel_initializer=_init())(z)
+    return keras.Model(z, _generator_trunk(z, image_size, channels, width), name=name)
+
+
+def build_critic(
+    image_size=64,
+    channels=3,
+    width=64,
+    normalization="layer",
+    name="critic",
+    spectral_norm=False,
+    kernel_constraint=None,
+    output_bias=False,
+    num_classes=None,
+):
+    """Builds a DCGAN critic: strided convolutions, LeakyReLU 0.2, a linear score.
+
+    Each stride-2 convolution halves the side and doubles the filters (64, 128, 256,
+    512 for 64 px and width 64) down to `base x base`; the map is flattened (the
+    layer named "features", for feature matching) and a dense layer gives one
+    unbounded score per image. By default there is no batch norm: the WGAN-GP
+    penalty is taken per sample, and batch norm makes each score depend on the
+    whole batch (Gulrajani et al. 2017, Sec. 4), so layer norm is used instead.
+    The other options make the critics of the other variants: batch norm gives the
+    DCGAN discriminator (see `build_discriminator`), `spectral_norm` the SNGAN one,
+    `kernel_constraint` the clipped WGAN critic and `num_classes` the ACGAN one.
+
+    Args:
+        image_size: side of the input image: 4..7 times a power of two, >= 8.
+        channels: 1 (grayscale) or 3 (RGB).
+        width: filters of the first convolution; the others double from there.
+        normalization: "layer" (layer norm), "batch" (batch norm, the DCGAN
+            discriminator's) or None, after every convolution but the first.
+        name: name of the Functional model.
+        spectral_norm: wrap every Conv2D and Dense (both heads included) in
+            `keras.layers.SpectralNormalization` (SNGAN; usually with
+            `normalization=None`). Its power iteration runs in training mode only.
+        kernel_constraint: a Keras constraint (or its name) put on every trainable
+            weight: kernels, biases and the normalisation's gamma and beta, as WGAN's
+            clipping needs. None for no constraint.
+        output_bias: whether the score layer has a bias. False for Wasserstein
+            critics, where a constant added to every score cancels in
+            E[D(x)] - E[D(G(z))] and in the gradient penalty; True for
+            cross-entropy and least-squares discriminators, where it matters.
+        num_classes: None, or an int >= 2 for an ACGAN discriminator: a second head,
+            `Dense(num_classes)` on the features, named "class_logits".
+
+    Returns:
+        A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 scores, or,
+        with `num_classes`, to `[scores (N, 1), class_logits (N, num_classes)]`,
+        both float32.
+
+    Raises:
+        ValueError: naming the bad value of any argument.
+
+    Example:
+    >>> d = build_critic(image_size=16, channels=1, width=4)
+    >>> tuple(d.output.shape)
+    (None, 1)
+    >>> acgan = build_critic(16, 1, width=4, spectral_norm=True, num_classes=10)
+    >>> [tuple(output.shape) for output in acgan.outputs]
+    [(None, 1), (None, 10)]
+
+    Reference:
+        Gulrajani et al. "Improved Training of Wasserstein GANs", NeurIPS 2017.
+        Arjovsky, Chintala, Bottou. "Wasserstein GAN", ICML 2017 (weight clipping).
+        Miyato et al. "Spectral Normalization for Generative Adversarial
+        Networks", ICLR 2018. Odena, Olah, Shlens. "Conditional Image Synthesis
+        with Auxiliary Classifier GANs", ICML 2017.
+    """
+    _, doublings = base_resolution(image_size)
+    check_channels(channels)
+    _check_positive(width=width)
+    num_classes = check_num_classes(num_classes, allow_none=True)
+    images = keras.Input((image_size, image_size, channels), name="images")
+    return _critic(
+        images,
+        images,
+        doublings=doublings,
+        width=width,
+        normalization=normalization,
+        spectral_norm=spectral_norm,
+        kernel_constraint=kernel_constraint,
+        output_bias=output_bias,
+        num_classes=num_classes,
+        name=name,
+    )
+
+
+def build_discriminator(
+    image_size=64,
+    channels=3,
+    width=64,
+    normalization="batch",
+    name="discriminator",
+    spectral_norm=False,
+    kernel_constraint=None,
+    output_bias=True,
+    num_classes=None,
+):
+    """Builds the DCGAN discriminator: `build_critic` with batch norm and a biased logit.
+
+    Radford et al.'s discriminator: stride-2 convolutions with LeakyReLU 0.2 and
+    batch norm after every one but the first, ending in one logit (with a bias) per
+    image for a cross-entropy or least-squares loss. Not for WGAN-GP, whose
+    per-sample penalty batch norm breaks (use `build_critic`).
+
+    Args:
+        image_size: side of the input image: 4..7 times a power of two, >= 8.
+        channels: 1 (grayscale) or 3 (RGB).
+        width: filters of the first convolution; the others double from there.
+        normalization: "batch", "layer" or None, after every convolution but the first.
+        name: name of the Functional model.
+        spectral_norm: wrap every Conv2D and Dense in `keras.layers.SpectralNormalization`.
+        kernel_constraint: a Keras constraint on every trainable weight, or None.
+        output_bias: whether the logit layer has a bias.
+        num_classes: None, or an int >= 2 for an ACGAN "class_logits" head.
+
+    Returns:
+        A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and
+        (N, num_classes) class logits with `num_classes`).
+
+    Example:
+    >>> d = build_discriminator(image_size=16, channels=3, width=4)
+    >>> tuple(d.output.shape), d.get_layer("score").use_bias
+    ((None, 1), True)
+
+    Reference:
+        Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016.
+    """
+    return build_critic(
+        image_size,
+        channels,
+        width=width,
+        normalization=normalization,
+        name=name,
+        spectral_norm=spectral_norm,
+        kernel_constraint=kernel_constraint,
+        output_bias=output_bias,
+        num_classes=num_classes,
+    )
+
+
+def _generator_trunk(x, image_size, channels, width):
+    """The DCGAN generator from a (N, D) input tensor to its (N, S, S, channels) "images" output."""
+    base, doublings = base_resolution(image_size)
+    filters = width * 2 ** (doublings - 1)
+    x = layers.Dense(base * base * filters, use_bias=False, kernel_initializer=_init())(x)
     x = layers.Reshape((base, base, filters))(x)
     x = layers.BatchNormalization()(x)
     x = layers.ReLU()(x)
@@ -102,57 +268,97 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=_init())(x)
     # float32 output keeps images exact under a mixed-precision policy.
-    images = layers.Activation("tanh", dtype="float32", name="images")(x)
-    return keras.Model(z, images, name=name)
+    return layers.Activation("tanh", dtype="float32", name="images")(x)
 
 
-def build_critic(image_size=64, channels=3, width=64, normalization="layer", name="critic"):
-    """Builds a DCGAN critic: strided convolutions, LeakyReLU 0.2, a linear score.
+def _critic(
+    inputs, x, *, doublings, width, normalization, spectral_norm, kernel_constraint, output_bias, num_classes, name
+):
+    """The DCGAN critic on tensor `x` (derived from `inputs`): trunk, "features", score (and class) heads."""
+    options = _WeightOptions(spectral_norm, kernel_constraint)
+    _check_bool(output_bias=output_bias)
+    x = _critic_trunk(x, doublings, width, normalization, options)
+    features = layers.Flatten(name="features")(x)
+    # No bias for Wasserstein critics: see `output_bias` in build_critic.
+    score = options.dense(1, use_bias=output_bias, dtype="float32", name="score")(features)
+    if num_classes is None:
+        return keras.Model(inputs, score, name=name)
+    # ACGAN (Odena et al. 2017, Sec. 3): the discriminator also predicts P(C | X).
+    class_logits = options.dense(num_classes, use_bias=True, dtype="float32", name="class_logits")(features)
+    return keras.Model(inputs, [score, class_logits], name=name)
 
-    Each stride-2 convolution halves the side and doubles the filters (64, 128, 256,
-    512 for 64 px and width 64) down to `base x base`; a dense layer gives one
-    unbounded score per image. There is no batch norm: the WGAN-GP penalty is taken
-    per sample, and batch norm makes each score depend on the whole batch
-    (Gulrajani et al. 2017, Sec. 4), so layer norm or none is used instead.
 
-    Args:
-        image_size: side of the input image: 4..7 times a power of two, >= 8.
-        channels: 1 (grayscale) or 3 (RGB).
-        width: filters of the first convolution; the others double from there.
-        normalization: "layer" (layer norm after every conv but the first) or None.
-        name: name of the Functional model.
-
-    Returns:
-        A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 scores.
-
-    Example:
-    >>> d = build_critic(image_size=16, channels=1, width=4)
-    >>> tuple(d.output.shape)
-    (None, 1)
-
-    Reference:
-        Gulrajani et al. "Improved Training of Wasserstein GANs", NeurIPS 2017.
-    """
-    _, doublings = base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(width=width)
-    if normalization not in ("layer", None):
-        raise ValueError(f'normalization must be "layer" or None, got {normalization!r}')
-    images = keras.Input((image_size, image_size, channels), name="images")
-    x = images
+def _critic_trunk(x, doublings, width, normalization, options):
+    """`doublings` stride-2 convolutions with LeakyReLU 0.2, filters `width * 2**i`."""
+    if normalization not in VALID_NORMALIZATIONS:
+        raise ValueError(f'normalization must be "layer", "batch" or None, got {normalization!r}')
     filters = width
     for i in range(doublings):
-        x = layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(x)
         # DCGAN: no normalization on the critic's input layer.
-        if normalization == "layer" and i > 0:
-            x = layers.LayerNormalization(axis=[1, 2, 3])(x)
+        normalized = normalization is not None and i > 0
+        # Batch norm subtracts each channel's mean, cancelling a conv bias; layer norm
+        # over (H, W, C) does not, so the bias stays there.
+        x = options.conv(filters, use_bias=not (normalized and normalization == "batch"))(x)
+        if normalized:
+            x = options.normalization(normalization)(x)
         x = layers.LeakyReLU(negative_slope=0.2)(x)
         filters *= 2
-    x = layers.Flatten()(x)
-    # No bias: a constant added to every score cancels in E[D(x)] - E[D(G(z))] and in
-    # the gradient penalty, so it would never receive a gradient.
-    score = layers.Dense(1, use_bias=False, kernel_initializer=_init(), dtype="float32", name="score")(x)
-    return keras.Model(images, score, name=name)
+    return x
+
+
+class _WeightOptions:
+    """Makes the critics' weighted layers, with spectral norm and a constraint when asked."""
+
+    def __init__(self, spectral_norm, kernel_constraint, initializer=None):
+        _check_bool(spectral_norm=spectral_norm)
+        self.spectral_norm = spectral_norm
+        self.constraint = keras.constraints.get(kernel_constraint)
+        self.initializer = initializer or _init
+
+    def wrap(self, layer, name=None, dtype=None):
+        # SNGAN (Miyato et al. 2018, Eq. 8): W_SN = W / sigma(W), sigma by power iteration.
+        if self.spectral_norm:
+            return layers.SpectralNormalization(layer, name=name, dtype=dtype)
+        return layer
+
+    def conv(self, filters, use_bias=True, kernel_size=4, strides=2):
+        conv = layers.Conv2D(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding="same",
+            use_bias=use_bias,
+            kernel_initializer=self.initializer(),
+            kernel_constraint=self.constraint,
+            bias_constraint=self.constraint,
+        )
+        return self.wrap(conv)
+
+    def dense(self, units, use_bias=True, dtype=None, name=None):
+        # With spectral norm the public name goes on the wrapper, which is the model's layer.
+        dense = layers.Dense(
+            units,
+            use_bias=use_bias,
+            kernel_initializer=self.initializer(),
+            kernel_constraint=self.constraint,
+            bias_constraint=self.constraint,
+            dtype=dtype,
+            name=None if self.spectral_norm else name,
+        )
+        return self.wrap(dense, name=name, dtype=dtype)
+
+    def normalization(self, kind):
+        # WGAN (Arjovsky et al. 2017, Algorithm 1) clips every parameter, gamma and beta included.
+        constrained = {"beta_constraint": self.constraint, "gamma_constraint": self.constraint}
+        if kind == "batch":
+            return layers.BatchNormalization(**constrained)
+        return layers.LayerNormalization(axis=[1, 2, 3], **constrained)
+
+
+def _check_bool(**values):
+    for key, value in values.items():
+        if not isinstance(value, bool):
+            raise ValueError(f"{key} must be True or False, got {value!r}")
 
 
 def _check_positive(**values):
