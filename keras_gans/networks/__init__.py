@@ -1,5 +1,13 @@
 """Functional network builders."""
 
 from keras_gans.networks.dcgan import build_critic, build_discriminator, build_generator, check_image_size
+from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
 
-__all__ = ["build_critic", "build_discriminator", "build_generator", "check_image_size"]
+__all__ = [
+    "build_critic",
+    "build_discriminator",
+    "build_generator",
+    "build_mlp_discriminator",
+    "build_mlp_generator",
+    "check_image_size",
+]

@@ -1,0 +1,158 @@
+"""Fully connected generator and discriminator (Goodfellow et al. 2014) for small images and toy data.
+
+With `num_classes` they are conditional on labels (Mirza & Osindero 2014): one_hot(y)
+is concatenated to z in the generator and to the flattened input in the
+discriminator. Labels are (N,) int32 in [0, num_classes); these networks do not
+check them (the models do).
+"""
+
+import math
+
+import keras
+from keras import layers
+
+from keras_gans.networks._labels import label_input, one_hot
+from keras_gans.networks.dcgan import _check_positive, _WeightOptions, check_num_classes
+
+
+def build_mlp_generator(
+    output_shape=(28, 28, 1),
+    latent_dim=100,
+    hidden=(256, 512, 1024),
+    output_activation="tanh",
+    num_classes=None,
+    name="generator",
+):
+    """Builds a fully connected generator: z -> ReLU dense layers -> a sample of `output_shape`.
+
+    The classic MNIST generator: dense layers with ReLU, then a dense layer with
+    one unit per output value, reshaped to `output_shape` and passed through
+    `output_activation` (tanh for images in [-1, 1]; None for unbounded 2-D toy
+    data). Weights start from Keras's defaults (Glorot uniform).
+
+    Args:
+        output_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
+        latent_dim: size of the latent vector z.
+        hidden: units of the hidden layers, a non-empty sequence of positive ints.
+        output_activation: activation of the output (name or function), or None for linear.
+        num_classes: None, or an int >= 2 to condition on labels (cGAN).
+        name: name of the Functional model.
+
+    Returns:
+        A `keras.Model` mapping (N, latent_dim) float32 (with `num_classes`,
+        `[z, labels (N,) int32]`) to (N, *output_shape) float32, the layer "images".
+
+    Raises:
+        ValueError: naming the bad value of any argument.
+
+    Example:
+    >>> g = build_mlp_generator((2,), latent_dim=4, hidden=(16,), output_activation=None)
+    >>> tuple(g.output.shape), g.output.dtype
+    ((None, 2), 'float32')
+    >>> cgan = build_mlp_generator((28, 28, 1), latent_dim=8, hidden=(16,), num_classes=10)
+    >>> [tuple(i.shape) for i in cgan.inputs], tuple(cgan.output.shape)
+    ([(None, 8), (None,)], (None, 28, 28, 1))
+
+    Reference:
+        Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
+        Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
+    """
+    output_shape = _check_shape("output_shape", output_shape)
+    _check_positive(latent_dim=latent_dim)
+    hidden = _check_hidden(hidden)
+    num_classes = check_num_classes(num_classes, allow_none=True)
+    keras.activations.get(output_activation)  # a ValueError naming an unknown activation
+    z = keras.Input((latent_dim,), name="z")
+    inputs, x = z, z
+    if num_classes is not None:
+        labels = label_input()
+        inputs = [z, labels]
+        x = layers.Concatenate(name="z_and_label")([z, one_hot(labels, num_classes)])
+    for units in hidden:
+        x = layers.Dense(units, activation="relu")(x)
+    x = layers.Dense(math.prod(output_shape))(x)
+    x = layers.Reshape(output_shape)(x)
+    # Last, and float32, so that samples stay float32 under a mixed-precision policy.
+    samples = layers.Activation(output_activation or "linear", dtype="float32", name="images")(x)
+    return keras.Model(inputs, samples, name=name)
+
+
+def build_mlp_discriminator(
+    input_shape=(28, 28, 1),
+    hidden=(512, 256),
+    num_classes=None,
+    spectral_norm=False,
+    kernel_constraint=None,
+    dropout=0.0,
+    name="discriminator",
+):
+    """Builds a fully connected discriminator: flatten -> LeakyReLU dense layers -> one score.
+
+    Dense layers with LeakyReLU 0.2 (the last one's output is the layer named
+    "features"), optional dropout after each, and one linear output with a bias:
+    a logit for cross-entropy losses or a score for Wasserstein ones.
+
+    Args:
+        input_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
+        hidden: units of the hidden layers, a non-empty sequence of positive ints.
+        num_classes: None, or an int >= 2 to condition on labels (cGAN).
+        spectral_norm: wrap every Dense in `keras.layers.SpectralNormalization`.
+        kernel_constraint: a Keras constraint (or its name) on every kernel and bias, or None.
+        dropout: dropout rate after each hidden layer, in [0, 1).
+        name: name of the Functional model.
+
+    Returns:
+        A `keras.Model` mapping (N, *input_shape) float (with `num_classes`,
+        `[images, labels (N,) int32]`) to (N, 1) float32 scores.
+
+    Raises:
+        ValueError: naming the bad value of any argument.
+
+    Example:
+    >>> d = build_mlp_discriminator((2,), hidden=(16, 16), spectral_norm=True)
+    >>> tuple(d.output.shape), d.output.dtype
+    ((None, 1), 'float32')
+
+    Reference:
+        Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
+        Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
+    """
+    input_shape = _check_shape("input_shape", input_shape)
+    hidden = _check_hidden(hidden)
+    num_classes = check_num_classes(num_classes, allow_none=True)
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    options = _WeightOptions(spectral_norm, kernel_constraint, initializer=keras.initializers.GlorotUniform)
+    images = keras.Input(input_shape, name="images")
+    inputs, x = images, layers.Flatten()(images)
+    if num_classes is not None:
+        labels = label_input()
+        inputs = [images, labels]
+        x = layers.Concatenate(name="images_and_label")([x, one_hot(labels, num_classes)])
+    for i, units in enumerate(hidden):
+        x = options.dense(units)(x)
+        x = layers.LeakyReLU(negative_slope=0.2, name="features" if i == len(hidden) - 1 else None)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    score = options.dense(1, use_bias=True, dtype="float32", name="score")(x)
+    return keras.Model(inputs, score, name=name)
+
+
+def _check_shape(key, shape):
+    if (
+        not isinstance(shape, (tuple, list))
+        or not shape
+        or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in shape)
+    ):
+        raise ValueError(f"{key} must be a non-empty tuple of positive ints, got {shape!r}")
+    return tuple(shape)
+
+
+def _check_hidden(hidden):
+    if (
+        not isinstance(hidden, (tuple, list))
+        or not hidden
+        or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in hidden)
+    ):
+        raise ValueError(f"hidden must be a non-empty sequence of positive ints, got {hidden!r}")
+    return tuple(hidden)
