@@ -1,0 +1,164 @@
+"""DCGAN: deep convolutional GAN (Radford et al. 2016), with Salimans et al.'s options."""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses
+from keras_gans.models.base import BaseGAN
+from keras_gans.models.gan import _mean_probability
+from keras_gans.networks import build_discriminator, build_generator
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGAN(BaseGAN):
+    """Deep convolutional GAN: the non-saturating GAN on all-convolutional nets.
+
+    The GAN game (binary cross-entropy for the discriminator, `-E[log D(G(z))]` for
+    the generator) played by Radford et al.'s networks: strided (transposed)
+    convolutions instead of pooling, batch norm in both nets (except the
+    discriminator's input layer and the generator's output), ReLU and tanh in the
+    generator, LeakyReLU 0.2 in the discriminator, weights from N(0, 0.02). Two
+    options from Salimans et al. 2016: one-sided label smoothing, and feature
+    matching, where the generator matches the mean of the discriminator's
+    "features" layer on real data instead of fooling its output.
+
+    Real and generated images go through the discriminator in separate calls, as
+    the paper's separate real and fake minibatches: its batch norm then normalises
+    each with its own statistics.
+
+    Metrics: `d_loss`, `g_loss`, and `d_real` / `d_fake`, the discriminator's mean
+    probabilities `E[D(x)]` and `E[D(G(z))]`.
+
+    Args:
+        generator: a `keras.Model` z -> images in [-1, 1].
+        discriminator: a `keras.Model` images -> (N, 1) logits (no sigmoid); with
+            `feature_matching`, it must have a layer named "features".
+        critic_steps: discriminator updates per generator update (1 in the paper).
+        label_smoothing: s in [0, 1); the real images' target becomes 1 - s, the
+            generated ones' stays 0 (one-sided, Salimans et al. Sec. 3.4). 0: none.
+        feature_matching: if True, the generator minimises
+            `||E[f(x)] - E[f(G(z))]||^2` over the discriminator's "features" layer f
+            (Salimans et al. Sec. 3.1) instead of `-E[log D(G(z))]`.
+        latent_dim: size of z; inferred from the generator when None.
+        seed: seed of the latent draws in training.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Example:
+    >>> import numpy as np
+    >>> model = DCGAN(*DCGAN.default_networks(image_size=16, channels=1, latent_dim=8, width=4),
+    ...               label_smoothing=0.1, seed=0)
+    >>> model.compile()  # Adam(2e-4, beta_1=0.5) for both
+    >>> history = model.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, verbose=0)
+    >>> sorted(history.history)
+    ['d_fake', 'd_loss', 'd_real', 'g_loss']
+
+    Reference:
+        Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016.
+        https://arxiv.org/abs/1511.06434
+        Salimans, Goodfellow, Zaremba, Cheung, Radford, Chen. "Improved Techniques
+        for Training GANs", NeurIPS 2016. https://arxiv.org/abs/1606.03498
+    """
+
+    metric_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    # Batch norm in the discriminator: real and fake in separate calls (separate minibatches).
+    joint_discriminator_call = False
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        critic_steps=1,
+        label_smoothing=0.0,
+        feature_matching=False,
+        latent_dim=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(
+            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
+        )
+        if (
+            isinstance(label_smoothing, bool)
+            or not isinstance(label_smoothing, (int, float))
+            or not 0 <= label_smoothing < 1
+        ):
+            raise ValueError(f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}")
+        if not isinstance(feature_matching, bool):
+            raise ValueError(f"feature_matching must be True or False, got {feature_matching!r}")
+        self.label_smoothing = float(label_smoothing)
+        self.feature_matching = feature_matching
+        self.feature_extractor = None
+        if feature_matching:
+            names = [layer.name for layer in discriminator.layers]
+            if "features" not in names:
+                raise ValueError(
+                    f"feature_matching needs a discriminator layer named 'features'; "
+                    f"{discriminator.name!r} has {names}"
+                )
+            # Shares the discriminator's layers and weights; built once, here.
+            self.feature_extractor = keras.Model(
+                discriminator.inputs, discriminator.get_layer("features").output, name="features"
+            )
+
+    @classmethod
+    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+        """The paper's `(generator, discriminator)`: `build_generator` and `build_discriminator`.
+
+        Latent size 100 as in the paper (drawn from N(0, I) here, from U[-1, 1]
+        there); width 64 as in the authors' code (filters 64-128-256-512 for 64 px;
+        the paper's Figure 1 draws a generator twice as wide, 1024 at 4 x 4).
+
+        Args:
+            image_size: side of the square images: 4..7 times a power of two.
+            channels: 1 or 3.
+            latent_dim: size of z (None: 100).
+            width: filters of the discriminator's first and the generator's last
+                hidden convolution (None: 64).
+            num_classes: must be None, DCGAN is unconditional.
+        """
+        if num_classes is not None:
+            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+        latent_dim = 100 if latent_dim is None else latent_dim
+        width = 64 if width is None else width
+        return (
+            build_generator(image_size, channels, latent_dim=latent_dim, width=width),
+            build_discriminator(image_size, channels, width=width),
+        )
+
+    def default_optimizers(self):
+        # Radford et al. Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5 (beta_2 = 0.999).
+        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
+
+    def discriminator_loss(self, outputs, real_labels, fake_labels):
+        real, fake = outputs["real"], outputs["fake"]
+        # -(1 - s) E[log D(x)] - s E[log(1 - D(x))] - E[log(1 - D(G(z)))]; s = 0: Goodfellow et al. Eq. 1
+        d_loss = losses.minimax_discriminator_loss(real, fake, real_label=1.0 - self.label_smoothing)
+        return d_loss, {"d_real": _mean_probability(real), "d_fake": _mean_probability(fake)}
+
+    def generator_loss(self, outputs, fake_labels):
+        # -E[log D(G(z))], the non-saturating loss
+        return losses.non_saturating_generator_loss(outputs["fake"]), {}
+
+    def generator_step(self, real):
+        if not self.feature_matching:
+            return super().generator_step(real)
+        # A different update, not only a different loss of D(G(z)): it reads the
+        # discriminator's features of the real batch and of the fakes.
+        images = self.images_of(real)
+        with tf.GradientTape() as tape:
+            fake, _ = self.fake_batch(ops.shape(images)[0])
+            # ||E[f(x)] - E[f(G(z))]||_2^2  (Salimans et al. Sec. 3.1)
+            g_loss = losses.feature_matching_loss(
+                self.feature_extractor(images, training=True), self.feature_extractor(fake, training=True)
+            )
+        self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
+        return {"g_loss": g_loss}
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "label_smoothing": self.label_smoothing,
+            "feature_matching": self.feature_matching,
+        }
