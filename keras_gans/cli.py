@@ -5,11 +5,15 @@
 """
 
 import argparse
+import ast
+import inspect
 import os
 import sys
 import time
 
-VARIANTS = ("wgan-gp",)
+# Kept in step with keras_gans.models.VARIANTS (a test checks); listed here so that
+# `--help` answers without importing TensorFlow.
+VARIANTS = ("gan", "wgan", "wgan-gp", "sngan")
 
 
 def _positive_int(text):
@@ -77,12 +81,20 @@ def build_parser():
     train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
                        help="generator steps per epoch (the data repeats); default: one pass over the data")
     train.add_argument("--out", default=None, help="output folder; default runs/VARIANT-DATASET")
-    train.add_argument("--latent-dim", type=_positive_int, default=128, help="size of the latent vector z")
-    train.add_argument("--width", type=_positive_int, default=64,
-                       help="filters of the critic's first and the generator's last hidden layer; others double")
-    train.add_argument("--critic-steps", type=_positive_int, default=5, help="critic updates per generator update")
-    train.add_argument("--gp-weight", type=_non_negative_float, default=10.0, help="gradient penalty weight lambda")
-    train.add_argument("--lr", type=_positive_float, default=1e-4, help="Adam learning rate of both networks")
+    train.add_argument("--latent-dim", type=_positive_int, default=None,
+                       help="size of the latent vector z; default: the variant's paper value")
+    train.add_argument("--width", type=_positive_int, default=None,
+                       help="filters of the critic's first and the generator's last hidden layer, the others "
+                       "doubling (conv nets); default: the variant's")
+    train.add_argument("--critic-steps", type=_positive_int, default=None,
+                       help="discriminator updates per generator update; default: the variant's paper value")
+    train.add_argument("--gp-weight", type=_non_negative_float, default=None,
+                       help="wgan-gp only: gradient penalty weight lambda (default 10)")
+    train.add_argument("--lr", type=_positive_float, default=None,
+                       help="learning rate of both optimizers; default: the variant's paper optimizers as they are")
+    train.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="any other argument of the variant's class, e.g. generator_loss=minimax (gan), "
+                       "clip_value=0.02 (wgan); repeatable")
     train.add_argument("--frame-every", type=_positive_int, default=1, help="a GIF frame every this many epochs")
     train.add_argument("--seed", type=int, default=0, help="seed of weights, noise and data order")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
@@ -129,42 +141,57 @@ def _prepare_out_dir(path):
 def train(args):
     # Imports here keep `keras-gans --help` instant.
     import keras
+    import numpy as np
 
     from keras_gans import data, export_generator
     from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot
     from keras_gans.callbacks.step_timer import StepTimer
-    from keras_gans.models import WGANGP
-    from keras_gans.networks import build_critic, build_generator
+    from keras_gans.models import variant
     from keras_gans.report import write_report
 
+    cls = variant(args.variant)
+    conditional = "num_classes" in inspect.signature(cls.__init__).parameters
+    params = _class_params(args, cls)
+    if conditional and args.dataset.lower() != "digits":
+        raise ValueError(
+            f"{args.variant} is conditional and needs class labels; of the datasets only --dataset digits "
+            f"has them (got {args.dataset!r})"
+        )
     out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
     keras.utils.set_random_seed(args.seed)
     extra = {"source": args.source} if args.dataset.lower() == "celeba" else {}
+    if conditional:
+        extra["with_labels"] = True
     dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                         channels=args.channels, seed=args.seed, **extra)
-    image_shape = tuple(dataset.element_spec.shape[1:]) if hasattr(dataset.element_spec, "shape") else None
+    image_spec = dataset.element_spec[0] if conditional else dataset.element_spec
+    image_shape = tuple(image_spec.shape[1:])
     channels = image_shape[-1]
     batches = int(dataset.cardinality())
     if args.steps_per_epoch:
         dataset = dataset.repeat()
 
-    model = WGANGP(
-        build_generator(args.image_size, channels, latent_dim=args.latent_dim, width=args.width),
-        build_critic(args.image_size, channels, width=args.width),
-        critic_steps=args.critic_steps,
-        gradient_penalty_weight=args.gp_weight,
-        seed=args.seed,
-    )
-    model.compile(
-        d_optimizer=keras.optimizers.Adam(args.lr, beta_1=0.0, beta_2=0.9),
-        g_optimizer=keras.optimizers.Adam(args.lr, beta_1=0.0, beta_2=0.9),
-    )
+    num_classes = 10 if conditional else None  # digits
+    networks = cls.default_networks(args.image_size, channels, latent_dim=args.latent_dim, width=args.width,
+                                    num_classes=num_classes)
+    if conditional:
+        params["num_classes"] = num_classes
+    model = cls(*networks, seed=args.seed, **params)
+    d_optimizer, g_optimizer = model.default_optimizers()
+    if args.lr is not None:
+        d_optimizer.learning_rate = g_optimizer.learning_rate = args.lr
+    model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer)
+    # A conditional model's GIF shows one class per row.
+    gif_labels = np.repeat(np.arange(num_classes), num_classes) if conditional else None
+    gif_images = num_classes * num_classes if conditional else 64
+
     checkpoint = os.path.join(out, "model.keras")
     timer = StepTimer()
     best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
-        FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed),
+        FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed, num_images=gif_images,
+                      labels=gif_labels),
         LossPlot(out),
         best,
         keras.callbacks.ModelCheckpoint(checkpoint),
@@ -189,18 +216,18 @@ def train(args):
     generator_steps = int(model.g_optimizer.iterations)
     report = write_report(
         os.path.join(out, "report.md"),
-        title=f"WGAN-GP on {args.dataset}",
-        config=_config_table(args, channels),
+        title=f"{cls.__name__} on {args.dataset}",
+        config=_config_table(args, model, channels),
         data={
             "source": _describe_source(args),
             "images per epoch": f"{batches * args.batch_size} in {batches} batches of {args.batch_size} "
             "(a partial last batch is dropped)",
             "image shape": image_shape,
-            "generator steps": f"{generator_steps} ({args.critic_steps} critic steps each, "
-            f"{generator_steps * args.critic_steps} critic updates)",
+            "generator steps": f"{generator_steps} ({model.critic_steps} critic steps each, "
+            f"{generator_steps * model.critic_steps} critic updates)",
         },
         timing={"wall_seconds": wall, "seconds_per_step": timer.seconds_per_step,
-                "first_step_seconds": timer.first_step_seconds, "critic_steps": args.critic_steps,
+                "first_step_seconds": timer.first_step_seconds, "critic_steps": model.critic_steps,
                 "batch_size": args.batch_size},
         history=history.history,
         artifacts=artifacts,
@@ -230,12 +257,58 @@ def sample(args):
     return args.out
 
 
-def _config_table(args, channels):
+def _config_table(args, model, channels):
     config = {key.replace("_", "-"): value for key, value in vars(args).items() if key != "command"}
     config["channels"] = channels
+    # The values the run used, where the command line left the variant's defaults.
+    config["latent-dim"] = model.latent_dim
+    config["critic-steps"] = model.critic_steps
+    config["optimizers"] = f"D {_describe_optimizer(model.d_optimizer)}; G {_describe_optimizer(model.g_optimizer)}"
+    del config["lr"]
+    for key in ("gp-weight", "width"):
+        if config[key] is None:
+            config[key] = "the variant's default"
     if args.dataset.lower() != "celeba":
         del config["source"]
+    if not args.param:
+        del config["param"]
     return config
+
+
+def _describe_optimizer(optimizer):
+    settings = [f"learning_rate={float(optimizer.learning_rate):g}"]
+    for name in ("beta_1", "beta_2", "rho", "momentum"):
+        value = getattr(optimizer, name, None)
+        if isinstance(value, (int, float)):
+            settings.append(f"{name}={value:g}")
+    return f"{type(optimizer).__name__}({', '.join(settings)})"
+
+
+def _class_params(args, cls):
+    """Constructor arguments from --critic-steps, --gp-weight and --param NAME=VALUE."""
+    accepted = [
+        name for name, p in inspect.signature(cls.__init__).parameters.items()
+        if name not in ("self", "generator", "discriminator", "seed", "num_classes", "latent_dim")
+        and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    params = {}
+    for item in args.param:
+        name, sep, text = item.partition("=")
+        if not sep or name not in accepted:
+            raise ValueError(
+                f"--param {item!r}: expected NAME=VALUE with NAME one of {', '.join(accepted)} ({args.variant})"
+            )
+        try:
+            params[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            params[name] = text  # a bare word such as minimax
+    if args.critic_steps is not None:
+        params["critic_steps"] = args.critic_steps
+    if args.gp_weight is not None:
+        if "gradient_penalty_weight" not in accepted:
+            raise ValueError(f"--gp-weight applies to wgan-gp only, not {args.variant}")
+        params["gradient_penalty_weight"] = args.gp_weight
+    return params
 
 
 def _describe_source(args):
