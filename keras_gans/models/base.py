@@ -441,6 +441,11 @@ def _group_batches(dataset, groups):
         return dataset.rebatch(groups * batch_size, drop_remainder=True)
     grouped = dataset.rebatch(groups * batch_size, drop_remainder=True)
     batches = int(dataset.cardinality())
+    if 0 <= batches < groups:
+        raise ValueError(
+            f"the dataset has {batches} batches per epoch, fewer than the critic_steps={groups} that one "
+            "generator step needs; use more data, smaller batches, or dataset.repeat() with steps_per_epoch"
+        )
     if batches >= 0:
         # All batches are full, so the count is exact; Keras shows it in the progress bar.
         grouped = grouped.apply(tf.data.experimental.assert_cardinality(batches // groups))

@@ -8,6 +8,11 @@ unconditional one only in how the labels enter.
 import keras
 from keras import layers
 
+# Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
+# reference code (Torch's momentum 0.1). Keras' 0.99 needs hundreds of steps before an
+# N(0, 0.02)-initialised generator produces anything but grey in inference mode.
+BATCH_NORM_MOMENTUM = 0.9
+
 VALID_CHANNELS = (1, 3)
 VALID_NORMALIZATIONS = ("layer", "batch", None)
 
@@ -257,14 +262,14 @@ def _generator_trunk(x, image_size, channels, width):
     filters = width * 2 ** (doublings - 1)
     x = layers.Dense(base * base * filters, use_bias=False, kernel_initializer=_init())(x)
     x = layers.Reshape((base, base, filters))(x)
-    x = layers.BatchNormalization()(x)
+    x = layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)(x)
     x = layers.ReLU()(x)
     for _ in range(doublings - 1):
         filters //= 2
         x = layers.Conv2DTranspose(
             filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
         )(x)
-        x = layers.BatchNormalization()(x)
+        x = layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=_init())(x)
     # float32 output keeps images exact under a mixed-precision policy.
@@ -351,7 +356,7 @@ class _WeightOptions:
         # WGAN (Arjovsky et al. 2017, Algorithm 1) clips every parameter, gamma and beta included.
         constrained = {"beta_constraint": self.constraint, "gamma_constraint": self.constraint}
         if kind == "batch":
-            return layers.BatchNormalization(**constrained)
+            return layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM, **constrained)
         return layers.LayerNormalization(axis=[1, 2, 3], **constrained)
 
 

@@ -222,3 +222,10 @@ def test_keras_tensorboard_callback_logs_the_metrics(model, tmp_path):
     tags = {value.tag for event in tf.compat.v1.train.summary_iterator(str(events[0]))
             for value in event.summary.value}
     assert {"epoch_d_loss", "epoch_g_loss", "epoch_gp", "epoch_wasserstein"} <= tags
+
+
+def test_fewer_batches_than_critic_steps_is_an_error_not_an_empty_epoch():
+    model = tiny_wgan_gp(critic_steps=5)
+    model.compile()
+    with pytest.raises(ValueError, match="the dataset has 4 batches per epoch, fewer than the critic_steps=5"):
+        model.fit(image_batches(4), verbose=0)

@@ -201,3 +201,11 @@ def test_outputs_are_float32_under_mixed_precision():
     finally:
         keras.mixed_precision.set_global_policy("float32")
     assert [o.dtype for o in outputs] == ["float32"] * 3
+
+
+def test_batch_norm_momentum_follows_the_dcgan_reference_code():
+    from keras_gans.networks.dcgan import BATCH_NORM_MOMENTUM
+
+    nets = (build_generator(16, 1, latent_dim=8, width=4), build_critic(16, 1, width=4, normalization="batch"))
+    norms = [l for net in nets for l in net.layers if isinstance(l, keras.layers.BatchNormalization)]
+    assert norms and all(l.momentum == BATCH_NORM_MOMENTUM == 0.9 for l in norms)
