@@ -13,7 +13,14 @@ READING_GUIDE = {
     "should shrink and level off as the samples improve (it is only comparable within one run)",
     "gp": "the gradient penalty without its weight; values near 0 mean the critic's gradient norm "
     "stays close to 1 on the interpolates, as WGAN-GP asks",
-    "d_loss": "critic loss, -wasserstein + lambda * gp",
+    "d_loss": "discriminator (critic) loss of the variant, e.g. -wasserstein + lambda * gp for WGAN-GP",
+    "d_real": "mean discriminator output on real images (a probability for BCE variants, a raw score "
+    "otherwise); near d_fake late in training means the discriminator can no longer tell them apart",
+    "d_fake": "mean discriminator output on generated images",
+    "d_mismatched": "improved cGAN: mean discriminator output on real images paired with wrong labels",
+    "divergence": "the f-GAN lower bound E_P[g_f(V)] - E_Q[f*(g_f(V))] of the chosen f-divergence",
+    "d_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on real images",
+    "g_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on generated images of the asked class",
     "g_loss": "generator loss, -E[D(G(z))]; its level drifts with the critic's offset, so read its "
     "trend together with the Wasserstein estimate rather than on its own",
 }
