@@ -13,10 +13,44 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow."
     )
 
-from keras_gans import callbacks, data, losses, networks  # noqa: E402
+from keras_gans import callbacks, constraints, data, losses, networks  # noqa: E402
 from keras_gans.export import export_generator  # noqa: E402
-from keras_gans.models import BaseGAN, WGANGP  # noqa: E402
+from keras_gans.models import (  # noqa: E402
+    ACGAN,
+    CGAN,
+    DCGAN,
+    FGAN,
+    GAN,
+    LSGAN,
+    SNGAN,
+    VARIANTS,
+    WGAN,
+    WGANGP,
+    BaseGAN,
+    ProjectionCGAN,
+    RaGAN,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["BaseGAN", "WGANGP", "callbacks", "data", "export_generator", "losses", "networks"]
+__all__ = [
+    "ACGAN",
+    "CGAN",
+    "DCGAN",
+    "FGAN",
+    "GAN",
+    "LSGAN",
+    "SNGAN",
+    "VARIANTS",
+    "WGAN",
+    "WGANGP",
+    "BaseGAN",
+    "ProjectionCGAN",
+    "RaGAN",
+    "callbacks",
+    "constraints",
+    "data",
+    "export_generator",
+    "losses",
+    "networks",
+]

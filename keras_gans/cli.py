@@ -13,7 +13,7 @@ import time
 
 # Kept in step with keras_gans.models.VARIANTS (a test checks); listed here so that
 # `--help` answers without importing TensorFlow.
-VARIANTS = ("gan", "wgan", "wgan-gp", "sngan")
+VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan")
 
 
 def _positive_int(text):

@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import imageio.v3 as iio
-import numpy as np
 import pytest
 
 from keras_gans import cli

@@ -4,18 +4,32 @@ Every variant module is imported here, eagerly: importing registers its class
 with Keras, which `keras.models.load_model` needs to rebuild a saved model.
 """
 
+from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
+from keras_gans.models.cgan import CGAN
+from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
+from keras_gans.models.lsgan import LSGAN
+from keras_gans.models.projection_cgan import ProjectionCGAN
+from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sngan import SNGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
-# Command-line names, in the order the README's table lists them.
+# Command-line names, in the order of the README's table.
 VARIANTS = {
     "gan": GAN,
+    "cgan": CGAN,
+    "acgan": ACGAN,
+    "projection-cgan": ProjectionCGAN,
+    "dcgan": DCGAN,
     "wgan": WGAN,
     "wgan-gp": WGANGP,
     "sngan": SNGAN,
+    "lsgan": LSGAN,
+    "ragan": RaGAN,
+    "fgan": FGAN,
 }
 
 
@@ -27,4 +41,7 @@ def variant(name):
         raise ValueError(f"unknown variant {name!r}; valid names: {', '.join(VARIANTS)}") from None
 
 
-__all__ = ["VARIANTS", "BaseGAN", "GAN", "SNGAN", "WGAN", "WGANGP", "variant"]
+__all__ = [
+    "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
+    "BaseGAN", "ProjectionCGAN", "RaGAN", "variant",
+]

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.base import BaseGAN
+from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_conditional_generator, build_discriminator
 
 
@@ -117,8 +117,8 @@ class ACGAN(BaseGAN):
         )
         # D maximises L_S + L_C
         metrics = {
-            "d_real": ops.mean(ops.sigmoid(ops.cast(real_source, "float32"))),
-            "d_fake": ops.mean(ops.sigmoid(ops.cast(fake_source, "float32"))),
+            "d_real": mean_probability(real_source),
+            "d_fake": mean_probability(fake_source),
             "d_class_accuracy": _accuracy(real_class, real_labels),
         }
         return source_loss + class_loss, metrics

@@ -81,6 +81,21 @@ class BaseGAN(keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
+    @classmethod
+    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+        """`(generator, discriminator)` with the paper's architecture for this image size.
+
+        `latent_dim` and `width` None take the variant's own defaults; `num_classes`
+        is for conditional variants. The command line builds its models with it.
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def check_unconditional(cls, num_classes):
+        """Raises a ValueError when an unconditional variant is asked for classes."""
+        if num_classes is not None:
+            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+
     # ----------------------------------------------------------------- compile
 
     def default_optimizers(self):
@@ -337,9 +352,11 @@ class BaseGAN(keras.Model):
 
     def sample_labels(self, batch_size):
         """Draws `batch_size` class labels uniformly from [0, num_classes)."""
-        return tf.random.stateless_uniform(
-            (batch_size,), seed=self._draw_seed(), minval=0, maxval=self.num_classes, dtype=tf.int32
-        )
+        return self.random_integers((batch_size,), 0, self.num_classes)
+
+    def random_integers(self, shape, minval, maxval):
+        """int32 noise uniform on [minval, maxval), seeded by the model and distinct on each replica."""
+        return tf.random.stateless_uniform(shape, seed=self._draw_seed(), minval=minval, maxval=maxval, dtype=tf.int32)
 
     def random_normal(self, shape):
         """Standard normal noise, seeded by the model and distinct on each replica."""
@@ -416,6 +433,11 @@ class BaseGAN(keras.Model):
         for role in ("generator", "discriminator"):
             config[role] = keras.saving.deserialize_keras_object(config[role])
         return cls(**config)
+
+
+def mean_probability(logits):
+    """E[sigmoid(logit)]: a BCE discriminator's mean belief that its inputs are real (a metric)."""
+    return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
 
 
 def _check_conditioning(generator, num_classes):

@@ -5,7 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.base import BaseGAN
+from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_conditional_discriminator, build_conditional_generator
 
 
@@ -126,9 +126,7 @@ class CGAN(BaseGAN):
     def mismatched_labels(self, labels):
         """Labels that differ from `labels` everywhere, uniform over the K - 1 other classes."""
         # y_wrong = (y + k) mod K, k ~ U{1, ..., K - 1}: never y, each other class with probability 1 / (K - 1).
-        offsets = tf.random.stateless_uniform(
-            tf.shape(labels), seed=self._draw_seed(), minval=1, maxval=self.num_classes, dtype=tf.int32
-        )
+        offsets = self.random_integers(tf.shape(labels), 1, self.num_classes)
         return (ops.cast(labels, "int32") + offsets) % self.num_classes
 
     def discriminator_outputs(self, real_images, real_labels, fake_images, fake_labels):
@@ -142,13 +140,13 @@ class CGAN(BaseGAN):
         real, fake = outputs["real"], outputs["fake"]
         # -E[log D(x|y)] - E[log(1 - D(G(z|y')|y'))]  (Mirza & Osindero, Eq. 2)
         d_loss = losses.minimax_discriminator_loss(real, fake)
-        metrics = {"d_real": _mean_probability(real), "d_fake": _mean_probability(fake)}
+        metrics = {"d_real": mean_probability(real), "d_fake": mean_probability(fake)}
         if self.mismatched_pairs:
             mismatched = outputs["mismatched"]
             # GAN-CLS (Reed et al., Algorithm 1): -log s_r - (log(1 - s_w) + log(1 - s_f)) / 2,
             # the mean of the two BCE losses that pair the real term with each kind of fake pair.
             d_loss = 0.5 * (d_loss + losses.minimax_discriminator_loss(real, mismatched))
-            metrics["d_mismatched"] = _mean_probability(mismatched)
+            metrics["d_mismatched"] = mean_probability(mismatched)
         return d_loss, metrics
 
     def generator_loss(self, outputs, fake_labels):
@@ -158,7 +156,3 @@ class CGAN(BaseGAN):
     def get_config(self):
         return {**super().get_config(), "mismatched_pairs": self.mismatched_pairs}
 
-
-def _mean_probability(logits):
-    """E[sigmoid(logit)]: the discriminator's mean belief that its inputs are real pairs."""
-    return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))

@@ -5,8 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.base import BaseGAN
-from keras_gans.models.gan import _mean_probability
+from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_discriminator, build_generator
 
 
@@ -118,8 +117,7 @@ class DCGAN(BaseGAN):
                 hidden convolution (None: 64).
             num_classes: must be None, DCGAN is unconditional.
         """
-        if num_classes is not None:
-            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+        cls.check_unconditional(num_classes)
         latent_dim = 100 if latent_dim is None else latent_dim
         width = 64 if width is None else width
         return (
@@ -135,7 +133,7 @@ class DCGAN(BaseGAN):
         real, fake = outputs["real"], outputs["fake"]
         # -(1 - s) E[log D(x)] - s E[log(1 - D(x))] - E[log(1 - D(G(z)))]; s = 0: Goodfellow et al. Eq. 1
         d_loss = losses.minimax_discriminator_loss(real, fake, real_label=1.0 - self.label_smoothing)
-        return d_loss, {"d_real": _mean_probability(real), "d_fake": _mean_probability(fake)}
+        return d_loss, {"d_real": mean_probability(real), "d_fake": mean_probability(fake)}
 
     def generator_loss(self, outputs, fake_labels):
         # -E[log D(G(z))], the non-saturating loss

@@ -93,8 +93,7 @@ class FGAN(BaseGAN):
                 hidden convolution (None: 64).
             num_classes: must be None, FGAN is unconditional.
         """
-        if num_classes is not None:
-            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+        cls.check_unconditional(num_classes)
         latent_dim = 100 if latent_dim is None else latent_dim
         width = 64 if width is None else width
         return (

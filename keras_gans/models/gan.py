@@ -1,10 +1,9 @@
 """GAN: the original generative adversarial network (Goodfellow et al. 2014)."""
 
 import keras
-from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.base import BaseGAN
+from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_mlp_discriminator, build_mlp_generator
 from keras_gans.networks.dcgan import check_channels
 
@@ -91,8 +90,7 @@ class GAN(BaseGAN):
             width: units of every hidden layer of both nets (None: 1200).
             num_classes: must be None, GAN is unconditional.
         """
-        if num_classes is not None:
-            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+        cls.check_unconditional(num_classes)
         check_channels(channels)
         latent_dim = 100 if latent_dim is None else latent_dim
         width = 1200 if width is None else width
@@ -110,7 +108,7 @@ class GAN(BaseGAN):
         real, fake = outputs["real"], outputs["fake"]
         # -E[log D(x)] - E[log(1 - D(G(z)))]  (Eq. 1)
         d_loss = losses.minimax_discriminator_loss(real, fake)
-        return d_loss, {"d_real": _mean_probability(real), "d_fake": _mean_probability(fake)}
+        return d_loss, {"d_real": mean_probability(real), "d_fake": mean_probability(fake)}
 
     def generator_loss(self, outputs, fake_labels):
         if self.generator_loss_name == "minimax":
@@ -122,6 +120,3 @@ class GAN(BaseGAN):
     def get_config(self):
         return {**super().get_config(), "generator_loss": self.generator_loss_name}
 
-
-def _mean_probability(logits):
-    return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))

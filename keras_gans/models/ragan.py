@@ -96,8 +96,7 @@ class RaGAN(BaseGAN):
                 hidden convolution (None: 128).
             num_classes: must be None, RaGAN is unconditional.
         """
-        if num_classes is not None:
-            raise ValueError(f"{cls.__name__} is unconditional: num_classes must be None, got {num_classes!r}")
+        cls.check_unconditional(num_classes)
         latent_dim = 128 if latent_dim is None else latent_dim
         width = 128 if width is None else width
         return (

@@ -65,6 +65,7 @@ class SNGAN(BaseGAN):
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
         """The standard CNN of the paper, approximated by DCGAN nets; the critic spectrally normalised."""
+        cls.check_unconditional(num_classes)
         latent_dim, width = latent_dim or 128, width or 64
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),

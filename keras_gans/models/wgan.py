@@ -59,6 +59,7 @@ class WGAN(BaseGAN):
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
         """The paper's DCGAN generator and critic (batch norm in the critic, linear score)."""
+        cls.check_unconditional(num_classes)
         latent_dim, width = latent_dim or 100, width or 64
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),

@@ -71,6 +71,7 @@ class WGANGP(BaseGAN):
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
         """DCGAN generator and critic, the critic with layer norm and no batch norm (Sec. 4)."""
+        cls.check_unconditional(num_classes)
         latent_dim, width = latent_dim or 128, width or 64
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),

@@ -6,7 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 import tensorflow as tf
-from .data_files import BROKEN, GOOD, encode, mixed_files, rgb, write_files, write_zip
+from .data_files import BROKEN, GOOD, encode, rgb, write_files, write_zip
 
 from keras_gans.data import image_folder
 from keras_gans.data._checks import file_problem

@@ -9,8 +9,17 @@ from keras_gans import losses
 from keras_gans.models.acgan import ACGAN
 from keras_gans.networks import build_conditional_discriminator, build_discriminator
 
-from .checks import check_export, check_fit, check_keras_round_trip, check_phases, tiny_dataset
-from .test_cgan import check_adam, check_label_errors, check_label_order, softplus
+from .checks import (
+    check_adam,
+    check_export,
+    check_fit,
+    check_keras_round_trip,
+    check_label_errors,
+    check_label_order,
+    check_phases,
+    softplus,
+    tiny_dataset,
+)
 
 CLASSES, LATENT, SIZE = 3, 8, 16
 

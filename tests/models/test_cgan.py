@@ -8,56 +8,22 @@ import tensorflow as tf
 from keras_gans.models.cgan import CGAN
 from keras_gans.networks import build_conditional_generator, build_discriminator, build_generator
 
-from .checks import check_export, check_fit, check_keras_round_trip, check_phases, tiny_dataset
+from .checks import (
+    check_adam,
+    check_export,
+    check_fit,
+    check_keras_round_trip,
+    check_label_errors,
+    check_label_order,
+    check_phases,
+    softplus,
+    tiny_dataset,
+)
 
 CLASSES, LATENT, SIZE = 3, 8, 16
 
 
 # ------------------------------------------------ shared by the conditional variants' tests
-
-
-def check_label_order(model):
-    """Image i of `generate(z, labels)` is the image of labels[i]; the label changes the image."""
-    one = np.random.default_rng(3).standard_normal((1, model.latent_dim)).astype("float32")
-    same = np.repeat(one, 3, axis=0)
-    forward = model.generate(same, labels=[0, 1, 2])
-    backward = model.generate(same, labels=[2, 1, 0])
-    np.testing.assert_allclose(backward, forward[::-1], atol=1e-6)
-    for i, j in ((0, 1), (0, 2), (1, 2)):
-        assert np.abs(forward[i] - forward[j]).max() > 1e-6, (i, j)
-    z = np.random.default_rng(4).standard_normal((3, model.latent_dim)).astype("float32")
-    np.testing.assert_allclose(
-        model.generate(z[::-1], labels=[2, 1, 0], batch_size=2), model.generate(z, labels=[0, 1, 2])[::-1], atol=1e-6
-    )
-
-
-def check_label_errors(model):
-    """Labels out of range are refused by generate; an unlabelled dataset by fit, naming the variant."""
-    z = np.zeros((3, model.latent_dim), "float32")
-    with pytest.raises(ValueError, match=rf"labels must lie in \[0, {model.num_classes}\), got \[-1, 3\]"):
-        model.generate(z, labels=[0, 3, -1])
-    with pytest.raises(ValueError, match="generate needs labels"):
-        model.generate(z)
-    name = type(model).__name__
-    with pytest.raises(ValueError, match=rf"{name} is conditional: fit it on \(images, labels\) batches"):
-        model.fit(tiny_dataset(batches=2, size=SIZE), verbose=0)
-
-
-def check_adam(model, learning_rate, beta_1, beta_2):
-    """Both default optimizers are distinct Adams with the paper's settings."""
-    d_optimizer, g_optimizer = model.default_optimizers()
-    assert d_optimizer is not g_optimizer
-    for optimizer in (d_optimizer, g_optimizer):
-        assert isinstance(optimizer, keras.optimizers.Adam)
-        assert float(optimizer.learning_rate) == pytest.approx(learning_rate)
-        assert (optimizer.beta_1, optimizer.beta_2) == (beta_1, beta_2)
-
-
-def softplus(x):
-    return np.logaddexp(0.0, np.asarray(x, "float64"))
-
-
-# ------------------------------------------------------------------------------ CGAN
 
 
 def tiny_cgan(**kwargs):

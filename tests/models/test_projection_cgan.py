@@ -8,8 +8,16 @@ import tensorflow as tf
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.networks import build_critic
 
-from .checks import check_export, check_fit, check_keras_round_trip, check_phases, tiny_dataset
-from .test_cgan import check_adam, check_label_errors, check_label_order
+from .checks import (
+    check_adam,
+    check_export,
+    check_fit,
+    check_keras_round_trip,
+    check_label_errors,
+    check_label_order,
+    check_phases,
+    tiny_dataset,
+)
 
 CLASSES, LATENT, SIZE = 3, 8, 16
 
