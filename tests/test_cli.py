@@ -116,3 +116,11 @@ def test_help_explains_every_option():
                    "--steps-per-epoch", "--out", "--latent-dim", "--width", "--critic-steps", "--gp-weight",
                    "--lr", "--frame-every", "--seed", "--verbose"):
         assert option in out.stdout
+
+
+@pytest.mark.parametrize("variant", cli.VARIANTS)
+def test_every_variant_trains_by_name(variant, tmp_path):
+    out = tmp_path / variant
+    args = ["train", variant, *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
+    assert cli.main(args) == 0
+    assert {"report.md", "training.gif", "losses.csv", "model.keras", "generator"} <= set(os.listdir(out))
