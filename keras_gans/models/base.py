@@ -11,8 +11,9 @@ class BaseGAN(keras.Model):
 
     A subclass states its losses in `discriminator_loss` and `generator_loss` (or
     overrides `discriminator_step` / `generator_step` for other updates); this class
-    computes the outputs, differentiates and runs the updates in Algorithm 1's schedule: `critic_steps` discriminator updates,
-    each on its own real batch, then one generator update. So that every update sees
+    computes the outputs, differentiates and runs the updates in Algorithm 1's
+    schedule: `critic_steps` discriminator updates, each on its own real batch, then
+    one generator update. So that every update sees
     fresh data while `fit` stays the way to train, `fit` hands `train_step` the next
     `critic_steps` batches of the dataset at once (one Keras step is one generator
     step; an epoch is still one pass over the data) and `train_step` slices them
@@ -175,11 +176,11 @@ class BaseGAN(keras.Model):
 
     def train_step(self, data):
         real_batches = self.split_real_batches(data)
-        for real in real_batches:
-            self.update_trackers(self.discriminator_step(real))
+        values = [self.discriminator_step(real) for real in real_batches]
         # The generator step sees the last real batch: relativistic losses and
         # feature matching compare against real data there too.
-        self.update_trackers(self.generator_step(real_batches[-1]))
+        values.append(self.generator_step(real_batches[-1]))
+        self.update_trackers(values)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     # Set by variants whose discriminator has no batch statistics (no batch norm):
@@ -326,9 +327,18 @@ class BaseGAN(keras.Model):
                 "scaled to [-1, 1] (keras_gans.data does this)"
             )
 
-    def update_trackers(self, values):
-        for name, value in values.items():
-            self.trackers[name].update_state(value)
+    def update_trackers(self, steps):
+        """Adds each metric's values from a list of per-phase dicts to its tracker.
+
+        One update per tracker with all of a step's values: the same mean as one
+        update per critic step, with a sixth of the variable writes at 5 critic steps.
+        """
+        collected = {}
+        for values in steps:
+            for name, value in values.items():
+                collected.setdefault(name, []).append(ops.cast(value, "float32"))
+        for name, values in collected.items():
+            self.trackers[name].update_state(ops.stack(values))
 
     def apply_gradients(self, optimizer, loss, tape, network):
         """Differentiates `loss` on `tape` and lets `optimizer` update `network`.
@@ -406,7 +416,9 @@ class BaseGAN(keras.Model):
             raise ValueError(f"{type(self).__name__} is conditional: generate needs labels, one per latent")
         array = np.asarray(labels)
         if array.shape != (count,) or not np.issubdtype(array.dtype, np.integer):
-            raise ValueError(f"labels must be {count} ints, one per latent; got shape {array.shape}, dtype {array.dtype}")
+            raise ValueError(
+                f"labels must be {count} ints, one per latent; got shape {array.shape}, dtype {array.dtype}"
+            )
         bad = array[(array < 0) | (array >= self.num_classes)]
         if bad.size:
             raise ValueError(f"labels must lie in [0, {self.num_classes}), got {sorted(set(bad.tolist()))[:5]}")

@@ -96,3 +96,31 @@ def test_conditional_export_takes_labels(probe, tmp_path):
     np.testing.assert_allclose(served, probe.generate(z, labels=[2, 0]), atol=1e-6)
     spec = loaded.signatures["serve"].structured_input_signature[1]
     assert spec["labels"].dtype == tf.int32 and spec["labels"].shape.as_list() == [None]
+
+
+class MeanProbe(BaseGAN):
+    """Reports each real batch's mean pixel as d_loss and the generator step count as g_loss."""
+
+    def default_optimizers(self):
+        return keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0)
+
+    def discriminator_step(self, real):
+        return {"d_loss": tf.reduce_mean(real)}
+
+    def generator_step(self, real):
+        return {"g_loss": tf.reduce_mean(self.generate_images_for_test(real))}
+
+    def generate_images_for_test(self, real):
+        return self.fake_batch(tf.shape(real)[0])[0] * 0.0 + 1.0
+
+
+def test_epoch_metrics_average_every_critic_step():
+    from .conftest import image_batches, tiny_wgan_gp
+
+    nets = tiny_wgan_gp()
+    model = MeanProbe(nets.generator, nets.discriminator, critic_steps=3)
+    model.compile()
+    history = model.fit(image_batches(6), epochs=1, verbose=0)
+    # batch i holds the value i / 100: six critic steps average to 2.5 / 100; two generator steps of 1
+    assert history.history["d_loss"][0] == pytest.approx(0.025, rel=1e-5)
+    assert history.history["g_loss"][0] == pytest.approx(1.0)
