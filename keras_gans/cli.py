@@ -144,8 +144,7 @@ def train(args):
     import numpy as np
 
     from keras_gans import data, export_generator
-    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot
-    from keras_gans.callbacks.step_timer import StepTimer
+    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, StepTimer
     from keras_gans.models import variant
     from keras_gans.report import write_report
 

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import imageio.v3 as iio
+import numpy as np
 import pytest
 
 from keras_gans import cli
@@ -124,3 +125,23 @@ def test_every_variant_trains_by_name(variant, tmp_path):
     args = ["train", variant, *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
     assert cli.main(args) == 0
     assert {"report.md", "training.gif", "losses.csv", "model.keras", "generator"} <= set(os.listdir(out))
+
+
+def test_celeba_from_a_folder_with_lr_frames_and_channels(tmp_path):
+    from PIL import Image
+
+    faces = tmp_path / "img_align_celeba"
+    faces.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(8):  # CelebA's aligned size: 178 wide, 218 high
+        Image.fromarray(rng.integers(0, 256, (218, 178, 3), dtype=np.uint8)).save(faces / f"{i:06d}.jpg")
+    out = tmp_path / "celeba"
+    args = ["train", "wgan-gp", "--dataset", "celeba", "--source", str(faces), "--image-size", "16", "--width", "4",
+            "--latent-dim", "8", "--batch-size", "4", "--critic-steps", "1", "--epochs", "2", "--frame-every", "2",
+            "--lr", "0.001", "--channels", "1", "--verbose", "0", "--out", str(out)]
+    assert cli.main(args) == 0
+    assert sorted(os.listdir(out / "frames")) == ["epoch_0000_step_0000000.png", "epoch_0002_step_0000004.png"]
+    report = (out / "report.md").read_text()
+    assert f"CelebA aligned faces from {faces}, centred 140x140 face crop" in report
+    assert "Adam(learning_rate=0.001, beta_1=0, beta_2=0.9)" in report
+    assert "| channels | 1 |" in report and "image shape: (16, 16, 1)" in report
