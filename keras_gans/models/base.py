@@ -1,5 +1,7 @@
 """The plumbing every GAN variant shares: two networks, two optimizers, noise, trackers."""
 
+import numbers
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -49,12 +51,14 @@ class BaseGAN(keras.Model):
         for role, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, keras.Model):
                 raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}")
-        if isinstance(critic_steps, bool) or not isinstance(critic_steps, int) or critic_steps < 1:
+        if not _is_int(critic_steps) or critic_steps < 1:
             raise ValueError(f"critic_steps must be an int >= 1, got {critic_steps!r}")
+        critic_steps = int(critic_steps)
         inferred = generator.inputs[0].shape[-1] if generator.inputs else None
         latent_dim = latent_dim if latent_dim is not None else inferred
-        if isinstance(latent_dim, bool) or not isinstance(latent_dim, int) or latent_dim < 1:
+        if not _is_int(latent_dim) or latent_dim < 1:
             raise ValueError(f"latent_dim must be an int >= 1, got {latent_dim!r}")
+        latent_dim = int(latent_dim)
         if inferred is not None and inferred != latent_dim:
             raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
         _check_conditioning(generator, num_classes)
@@ -157,19 +161,25 @@ class BaseGAN(keras.Model):
 
         A `tf.data.Dataset` of batches of B is regrouped into batches of
         `critic_steps * B` (`Dataset.rebatch`, one copy), so each discriminator
-        update of Algorithm 1 gets B fresh real images; with arrays, `batch_size`
-        (Keras' default 32 when None) is multiplied the same way. Other inputs pass
-        as they are and each of their batches is split into `critic_steps` parts.
+        update of Algorithm 1 gets B fresh real images; arrays (with `batch_size`,
+        Keras' default 32 when None, and `y` as labels) are first made a dataset of
+        full batches, reshuffled each epoch unless `shuffle=False`. Other inputs
+        pass as they are and each of their batches is split into `critic_steps` parts.
         Everything else is Keras' own `fit`: `epochs`, `callbacks`,
         `steps_per_epoch` (counted in generator steps), `initial_epoch`, ...
         """
+        if self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
+            # Arrays become a dataset of full batches, reshuffled each epoch, so that the
+            # last batch of an epoch cannot leave a critic step short or empty.
+            slices = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+            if kwargs.get("shuffle", True):
+                slices = slices.shuffle(len(x), seed=self.seed, reshuffle_each_iteration=True)
+            x, y, batch_size = slices.batch(batch_size or 32, drop_remainder=True), None, None
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras ignores `shuffle` for it but warns.
-            kwargs.setdefault("shuffle", False)
+            kwargs["shuffle"] = False
             if self.critic_steps > 1:
                 x = _group_batches(x, self.critic_steps)
-        elif self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
-            batch_size = self.critic_steps * (batch_size or 32)
         return super().fit(x, y, batch_size, *args, **kwargs)
 
     # -------------------------------------------------------------- train step
@@ -277,13 +287,28 @@ class BaseGAN(keras.Model):
         return data[0] if isinstance(data, (tuple, list)) else data
 
     def labels_of(self, data):
-        """The int labels of an `(images, labels)` batch; a ValueError if it has none."""
+        """The int labels of an `(images, labels)` batch, checked to lie in [0, num_classes).
+
+        A batch without labels or with float labels is refused when the step is
+        traced; a label out of range stops training at that batch with an error
+        naming the range (a one-hot of it would silently be all zeros).
+        """
         if not isinstance(data, (tuple, list)) or len(data) < 2:
             raise ValueError(
                 f"{type(self).__name__} is conditional: fit it on (images, labels) batches, "
                 "e.g. keras_gans.data.digits(with_labels=True)"
             )
-        return ops.cast(ops.reshape(data[1], (-1,)), "int32")
+        labels = tf.convert_to_tensor(data[1])
+        if not labels.dtype.is_integer:
+            raise ValueError(f"class labels must be integers in [0, {self.num_classes}), got {labels.dtype.name}")
+        labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+        message = f"class labels must lie in [0, {self.num_classes})"
+        checks = [
+            tf.debugging.assert_non_negative(labels, message=message),
+            tf.debugging.assert_less(labels, self.num_classes, message=message),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(labels)
 
     def fake_batch(self, batch_size, training=True):
         """`(images, labels)` from the generator for fresh latents (and uniform labels).
@@ -445,6 +470,11 @@ class BaseGAN(keras.Model):
         for role in ("generator", "discriminator"):
             config[role] = keras.saving.deserialize_keras_object(config[role])
         return cls(**config)
+
+
+def _is_int(value):
+    # numpy integers count; bools, although ints to Python, do not.
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def mean_probability(logits):

@@ -147,10 +147,13 @@ class DCGAN(BaseGAN):
         images = self.images_of(real)
         with tf.GradientTape() as tape:
             fake, _ = self.fake_batch(ops.shape(images)[0])
+            # One call on real and fake together: in separate training-mode calls, batch norm
+            # would centre each batch's features on the same beta, hiding the very difference
+            # in means that feature matching is meant to close.
+            count = ops.shape(images)[0]
+            features = self.feature_extractor(ops.concatenate([ops.cast(images, fake.dtype), fake], 0), training=True)
             # ||E[f(x)] - E[f(G(z))]||_2^2  (Salimans et al. Sec. 3.1)
-            g_loss = losses.feature_matching_loss(
-                self.feature_extractor(images, training=True), self.feature_extractor(fake, training=True)
-            )
+            g_loss = losses.feature_matching_loss(features[:count], features[count:])
         self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
         return {"g_loss": g_loss}
 

@@ -1,5 +1,8 @@
 """LSGAN: least squares GAN (Mao et al. 2017)."""
 
+import math
+import numbers
+
 import keras
 from keras import ops
 
@@ -68,8 +71,8 @@ class LSGAN(BaseGAN):
             generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
         )
         for key, value in (("a", a), ("b", b), ("c", c)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{key} must be a number, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise ValueError(f"{key} must be a finite number, got {value!r}")
         if a == b:
             raise ValueError(f"a (the fake target) and b (the real target) must differ, got a={a!r}, b={b!r}")
         self.a, self.b, self.c = float(a), float(b), float(c)

@@ -1,5 +1,8 @@
 """WGAN-GP: Wasserstein GAN with a gradient penalty (Gulrajani et al. 2017)."""
 
+import math
+import numbers
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -64,8 +67,8 @@ class WGANGP(BaseGAN):
             generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
         )
         weight = gradient_penalty_weight
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise ValueError(f"gradient_penalty_weight must be a number >= 0, got {gradient_penalty_weight!r}")
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not 0 <= weight < math.inf:
+            raise ValueError(f"gradient_penalty_weight must be a finite number >= 0, got {gradient_penalty_weight!r}")
         self.gradient_penalty_weight = float(gradient_penalty_weight)
 
     @classmethod

@@ -124,3 +124,13 @@ def test_epoch_metrics_average_every_critic_step():
     # batch i holds the value i / 100: six critic steps average to 2.5 / 100; two generator steps of 1
     assert history.history["d_loss"][0] == pytest.approx(0.025, rel=1e-5)
     assert history.history["g_loss"][0] == pytest.approx(1.0)
+
+
+def test_training_labels_out_of_range_or_float_are_refused(probe):
+    images = np.zeros((6, SIZE, SIZE, 1), "float32")
+    out_of_range = tf.data.Dataset.from_tensor_slices((images, np.array([0, 1, 2, 3, 0, 1]))).batch(6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"class labels must lie in \[0, 3\)"):
+        probe.fit(out_of_range, verbose=0)
+    floats = tf.data.Dataset.from_tensor_slices((images, np.linspace(0, 2, 6).astype("float32"))).batch(6)
+    with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 3\), got float32"):
+        probe.fit(floats, verbose=0)

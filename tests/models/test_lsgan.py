@@ -67,8 +67,9 @@ def test_generator_step_reports_the_least_squares_loss_of_its_samples():
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"a": 1.0, "b": 1.0}, r"a \(the fake target\) and b \(the real target\) must differ, got a=1.0, b=1.0"),
-    ({"a": "0"}, "a must be a number, got '0'"),
-    ({"c": True}, "c must be a number, got True"),
+    ({"a": "0"}, "a must be a finite number, got '0'"),
+    ({"b": float("nan")}, "b must be a finite number, got nan"),
+    ({"c": True}, "c must be a finite number, got True"),
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
 ])
 def test_argument_errors_name_the_value(kwargs, match):

@@ -141,7 +141,9 @@ def test_generate(model):
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
-    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be a number >= 0, got -1.0"),
+    ({"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be a finite number >= 0, got -1.0"),
+    ({"gradient_penalty_weight": float("inf")}, "gradient_penalty_weight must be a finite number >= 0, got inf"),
+    ({"critic_steps": True}, "critic_steps must be an int >= 1, got True"),
     ({"latent_dim": 16}, "latent_dim=16 but the generator takes inputs of size 8"),
 ])
 def test_argument_errors(kwargs, match):
@@ -232,3 +234,10 @@ def test_fewer_batches_than_critic_steps_is_an_error_not_an_empty_epoch():
     model.compile()
     with pytest.raises(ValueError, match="the dataset has 4 batches per epoch, fewer than the critic_steps=5"):
         model.fit(image_batches(4), verbose=0)
+
+
+def test_arrays_whose_length_is_not_a_multiple_of_the_step_drop_the_remainder(model):
+    # 9 images, batches of 4, 2 critic steps: one full step; the ragged rest is dropped,
+    # never split into a short or empty critic batch.
+    model.fit(np.zeros((9, SIZE, SIZE, 1), "float32"), batch_size=4, epochs=2, verbose=0)
+    assert int(model.g_optimizer.iterations) == 2 and int(model.d_optimizer.iterations) == 4
