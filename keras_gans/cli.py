@@ -68,9 +68,9 @@ def build_parser():
     )
     train.add_argument(
         "--source",
-        default="tfds",
-        help="with --dataset celeba: 'tfds', or a path to img_align_celeba.zip or its unpacked folder "
-        "(use it when the tfds download fails)",
+        default=None,
+        help="with --dataset celeba: 'tfds' (the default), or a path to img_align_celeba.zip or its "
+        "unpacked folder (use it when the tfds download fails)",
     )
     train.add_argument("--image-size", type=_positive_int, default=64,
                        help="side of the square images: 4 to 7 times a power of two, >= 8 (16, 28, 32, 64, ...)")
@@ -111,6 +111,9 @@ def build_parser():
     sample.add_argument("--n", type=_positive_int, default=64, help="number of images")
     sample.add_argument("--out", default="grid.png", help="the PNG to write")
     sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
+    sample.add_argument("--labels", default=None, metavar="K,K,...",
+                        help="conditional generators: class of each image, comma-separated and repeated to --n; "
+                        "default: the classes in order, evenly spread (one class per row for n = classes^2)")
     return parser
 
 
@@ -158,7 +161,11 @@ def train(args):
         )
     out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
     keras.utils.set_random_seed(args.seed)
-    extra = {"source": args.source} if args.dataset.lower() == "celeba" else {}
+    extra = {}
+    if args.dataset.lower() == "celeba":
+        extra["source"] = args.source or "tfds"
+    elif args.source is not None:
+        raise ValueError(f"--source applies to --dataset celeba only, not {args.dataset!r}")
     if conditional:
         extra["with_labels"] = True
     dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
@@ -191,7 +198,7 @@ def train(args):
         timer,  # first, so its batch-end hook runs before the others' drawing
         FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed, num_images=gif_images,
                       labels=gif_labels),
-        LossPlot(out),
+        LossPlot(out, keys=model.metric_names),
         best,
         keras.callbacks.ModelCheckpoint(checkpoint),
         keras.callbacks.TerminateOnNaN(),
@@ -219,8 +226,7 @@ def train(args):
         config=_config_table(args, model, channels),
         data={
             "source": _describe_source(args),
-            "images per epoch": f"{batches * args.batch_size} in {batches} batches of {args.batch_size} "
-            "(a partial last batch is dropped)",
+            "images per epoch": _images_per_epoch(args, batches, model.critic_steps),
             "image shape": image_shape,
             "generator steps": f"{generator_steps} ({model.critic_steps} critic steps each, "
             f"{generator_steps * model.critic_steps} critic updates)",
@@ -241,6 +247,7 @@ def sample(args):
     import numpy as np
     import tensorflow as tf
 
+    from keras_gans.export import read_description
     from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
     if not os.path.isdir(args.savedmodel):
@@ -248,12 +255,29 @@ def sample(args):
     loaded = tf.saved_model.load(args.savedmodel)
     if not hasattr(loaded, "serve"):
         raise ValueError(f"{args.savedmodel!r} has no `serve` function: export it with keras_gans.export_generator")
-    latent_dim = loaded.signatures["serve"].structured_input_signature[1]["z"].shape[-1]
+    inputs = loaded.signatures["serve"].structured_input_signature[1]
+    latent_dim = inputs["z"].shape[-1]
     z = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
-    images = loaded.serve(tf.constant(z))["images"].numpy()
+    if "labels" in inputs:
+        labels = _sample_labels(args, read_description(args.savedmodel))
+        images = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
+    else:
+        if args.labels is not None:
+            raise ValueError(f"--labels given, but the generator at {args.savedmodel!r} is unconditional")
+        images = loaded.serve(tf.constant(z))["images"].numpy()
     save_image(args.out, image_grid(images, min_tile=DISPLAY_TILE))
     print(f"Wrote {args.n} images to {args.out}")
     return args.out
+
+
+def _images_per_epoch(args, batches, critic_steps):
+    step = critic_steps * args.batch_size  # real images one generator step consumes
+    if args.steps_per_epoch:
+        return (f"{args.steps_per_epoch * step} ({args.steps_per_epoch} generator steps of {critic_steps} "
+                f"batches of {args.batch_size}; the data repeats)")
+    steps = batches // critic_steps
+    return (f"{steps * step} of the {batches * args.batch_size} in {batches} full batches of {args.batch_size} "
+            f"({steps} generator steps of {critic_steps} batches; the rest waits for the next epoch's shuffle)")
 
 
 def _config_table(args, model, channels):
@@ -264,9 +288,12 @@ def _config_table(args, model, channels):
     config["critic-steps"] = model.critic_steps
     config["optimizers"] = f"D {_describe_optimizer(model.d_optimizer)}; G {_describe_optimizer(model.g_optimizer)}"
     del config["lr"]
-    for key in ("gp-weight", "width"):
-        if config[key] is None:
-            config[key] = "the variant's default"
+    if config["width"] is None:
+        config["width"] = "the variant's default"
+    if hasattr(model, "gradient_penalty_weight"):
+        config["gp-weight"] = model.gradient_penalty_weight
+    else:
+        del config["gp-weight"]
     if args.dataset.lower() != "celeba":
         del config["source"]
     if not args.param:
@@ -310,11 +337,32 @@ def _class_params(args, cls):
     return params
 
 
+def _sample_labels(args, description):
+    import numpy as np
+
+    num_classes = (description or {}).get("num_classes")
+    if args.labels is not None:
+        try:
+            chosen = [int(text) for text in args.labels.split(",")]
+        except ValueError:
+            raise ValueError(f"--labels must be comma-separated ints, got {args.labels!r}") from None
+        bad = [k for k in chosen if k < 0 or (num_classes is not None and k >= num_classes)]
+        if bad:
+            raise ValueError(f"--labels must lie in [0, {num_classes}), got {bad}")
+        return np.resize(np.array(chosen, "int32"), args.n)
+    if num_classes is None:
+        raise ValueError(
+            f"the generator at {args.savedmodel!r} is conditional and its number of classes is unknown "
+            "(no keras_gans_export.json): pass --labels"
+        )
+    return (np.arange(args.n) * num_classes // args.n).astype("int32")
+
+
 def _describe_source(args):
     if args.dataset.lower() == "digits":
         return "scikit-learn's handwritten digits (1,797 real 8x8 scans, upsampled), embedded"
     if args.dataset.lower() == "celeba":
-        return f"CelebA aligned faces from {args.source}, centred 140x140 face crop"
+        return f"CelebA aligned faces from {args.source or 'tfds'}, centred 140x140 face crop"
     return f"images under {os.path.abspath(args.dataset)} (largest centred square crop)"
 
 

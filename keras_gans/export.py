@@ -1,11 +1,15 @@
 """Export of a trained generator as a TensorFlow SavedModel."""
 
+import json
 import os
 import shutil
 import tempfile
 
 import keras
 import tensorflow as tf
+
+# Written beside the SavedModel's own files; TensorFlow ignores it when loading.
+DESCRIPTION_FILE = "keras_gans_export.json"
 
 
 def export_generator(model, path):
@@ -14,7 +18,9 @@ def export_generator(model, path):
     `serve` takes float32 latents `z` of shape (None, latent_dim) and returns
     `{"images": float32 (None, H, W, C) in [-1, 1]}`, computed in inference mode.
     For a conditional generator (inputs `[z, labels]`) it takes `z` and int32
-    `labels` of shape (None,), in [0, num_classes).
+    `labels` of shape (None,), in [0, num_classes). The folder also holds
+    `keras_gans_export.json` (latent size, number of classes, image shape), which
+    `keras-gans sample` reads.
     The SavedModel needs only TensorFlow to run: neither Keras nor keras_gans.
     It is written to a temporary folder beside `path` and renamed into place, so
     an interrupted export never leaves a half-written model at `path`.
@@ -60,11 +66,33 @@ def export_generator(model, path):
     staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
     try:
         archive.write_out(staging, verbose=False)
+        _write_description(staging, generator, getattr(model, "num_classes", None))
         _replace_dir(staging, path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return path
+
+
+def read_description(path):
+    """The `DESCRIPTION_FILE` of an exported generator as a dict, or None if it has none."""
+    try:
+        with open(os.path.join(os.fspath(path), DESCRIPTION_FILE), encoding="utf-8") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+
+
+def _write_description(folder, generator, num_classes):
+    # What `serve` needs besides the signature: how many classes its labels range over.
+    description = {
+        "latent_dim": int(generator.inputs[0].shape[-1]),
+        "num_classes": num_classes,
+        "image_shape": [int(d) for d in generator.outputs[0].shape[1:]],
+        "value_range": [-1.0, 1.0],
+    }
+    with open(os.path.join(folder, DESCRIPTION_FILE), "w", encoding="utf-8") as f:
+        json.dump(description, f, indent=2)
 
 
 def _replace_dir(source, target):

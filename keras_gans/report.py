@@ -21,8 +21,8 @@ READING_GUIDE = {
     "divergence": "the f-GAN lower bound E_P[g_f(V)] - E_Q[f*(g_f(V))] of the chosen f-divergence",
     "d_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on real images",
     "g_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on generated images of the asked class",
-    "g_loss": "generator loss, -E[D(G(z))]; its level drifts with the critic's offset, so read its "
-    "trend together with the Wasserstein estimate rather than on its own",
+    "g_loss": "generator loss of the variant (e.g. -E[D(G(z))] for the Wasserstein and hinge variants, "
+    "-E[log D(G(z))] for the non-saturating ones); read its trend next to d_loss, not its level alone",
 }
 
 

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -35,7 +36,8 @@ def test_report_has_config_data_timing_figures_and_pictures(run_dir):
     report = (run_dir / "report.md").read_text()
     for heading in ("## Configuration", "## Data", "## Timing", "## Final figures", "## Pictures"):
         assert heading in report
-    assert "1792 in 112 batches of 16" in report
+    # --steps-per-epoch 2 with 2 critic steps of 16 images: 64 images an epoch
+    assert "images per epoch: 64 (2 generator steps of 2 batches of 16; the data repeats)" in report
     assert "time per generator step" in report
     assert "![" in report and "(training.gif)" in report and "(losses.png)" in report
     assert "| channels | 1 |" in report and "| source |" not in report
@@ -75,6 +77,7 @@ def test_bad_options_are_refused_by_name(args, message, capsys):
     ("wgan", ["--gp-weight", "5"], "--gp-weight applies to wgan-gp only, not wgan"),
     ("gan", ["--param", "clip_value=0.1"], "--param 'clip_value=0.1': expected NAME=VALUE with NAME one of"),
     ("gan", ["--param", "generator_loss=hinge"], "hinge"),
+    ("wgan-gp", ["--source", "x.zip"], "--source applies to --dataset celeba only, not 'digits'"),
 ])
 def test_bad_values_give_an_error_naming_them(variant, extra, message, tmp_path, capsys):
     assert cli.main(["train", variant, *TINY, *extra, "--out", str(tmp_path / "x")]) == 2
@@ -145,3 +148,27 @@ def test_celeba_from_a_folder_with_lr_frames_and_channels(tmp_path):
     assert f"CelebA aligned faces from {faces}, centred 140x140 face crop" in report
     assert "Adam(learning_rate=0.001, beta_1=0, beta_2=0.9)" in report
     assert "| channels | 1 |" in report and "image shape: (16, 16, 1)" in report
+
+
+def test_sample_a_conditional_generator_one_class_per_row(tmp_path, capsys):
+    out = tmp_path / "cgan"
+    args = ["train", "cgan", *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
+    assert cli.main(args) == 0
+    description = json.loads((out / "generator" / "keras_gans_export.json").read_text())
+    assert description == {"latent_dim": 8, "num_classes": 10, "image_shape": [16, 16, 1], "value_range": [-1.0, 1.0]}
+    assert cli.main(["sample", str(out / "generator"), "--n", "100", "--out", str(tmp_path / "grid.png")]) == 0
+    assert cli.main(["sample", str(out / "generator"), "--n", "4", "--labels", "3,7", "--out", str(tmp_path / "g.png")]) == 0
+    assert cli.main(["sample", str(out / "generator"), "--labels", "3,12", "--out", str(tmp_path / "x.png")]) == 2
+    assert "--labels must lie in [0, 10), got [12]" in capsys.readouterr().err
+
+
+def test_sample_labels_default_to_classes_in_order():
+    args = cli.build_parser().parse_args(["sample", "g", "--n", "9"])
+    np.testing.assert_array_equal(cli._sample_labels(args, {"num_classes": 3}), [0, 0, 0, 1, 1, 1, 2, 2, 2])
+    with pytest.raises(ValueError, match="number of classes is unknown"):
+        cli._sample_labels(args, None)
+
+
+def test_labels_for_an_unconditional_generator_are_refused(run_dir, capsys):
+    assert cli.main(["sample", str(run_dir / "generator"), "--labels", "1", "--out", "x.png"]) == 2
+    assert "--labels given, but the generator" in capsys.readouterr().err

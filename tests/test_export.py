@@ -47,6 +47,12 @@ def test_export_replaces_an_existing_folder_and_leaves_no_staging(tmp_path):
     assert not (tmp_path / "generator" / "stale.txt").exists()
     assert (tmp_path / "generator" / "saved_model.pb").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["generator"]
+    from keras_gans.export import read_description
+
+    assert read_description(tmp_path / "generator") == {
+        "latent_dim": 8, "num_classes": None, "image_shape": [16, 16, 1], "value_range": [-1.0, 1.0]
+    }
+    assert read_description(tmp_path) is None
 
 
 def test_export_refuses_a_non_model(tmp_path):
