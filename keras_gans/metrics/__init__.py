@@ -1,0 +1,16 @@
+"""Sample-quality metrics: FID and KID on Inception features, toy mode metrics, digit metrics.
+
+One import statement per module, so that each can be added without touching the others.
+The functions `fid` and `kid` take the names of their modules as package attributes:
+`import keras_gans.metrics.fid` as a module works through `importlib.import_module`.
+"""
+
+from keras_gans.metrics.fid import (  # noqa: F401
+    FeatureStatistics,
+    extract_features,
+    feature_batches,
+    fid,
+    frechet_distance,
+)
+from keras_gans.metrics.inception import inception_features, preprocess_images  # noqa: F401
+from keras_gans.metrics.kid import kid, kid_from_features, mmd2_unbiased, polynomial_kernel  # noqa: F401
