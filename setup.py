@@ -21,6 +21,8 @@ setup(
         "pillow",
         # The embedded default dataset (real handwritten digits, no download) ships with it.
         "scikit-learn",
+        # scipy.linalg.sqrtm for the Frechet distance (FID); scikit-learn needs it anyway.
+        "scipy",
         # keras.callbacks.TensorBoard writes through it; TensorFlow >= 2.21 no longer installs it.
         "tensorboard",
     ],
