@@ -14,3 +14,13 @@ from keras_gans.metrics.fid import (  # noqa: F401
 )
 from keras_gans.metrics.inception import inception_features, preprocess_images  # noqa: F401
 from keras_gans.metrics.kid import kid, kid_from_features, mmd2_unbiased, polynomial_kernel  # noqa: F401
+from keras_gans.metrics.digits import (  # noqa: F401
+    DigitsClassifier,
+    class_coverage,
+    coverage_from_predictions,
+    digits_split,
+    evaluate_digits,
+    frechet_distance_digits,
+    label_accuracy,
+    train_digits_classifier,
+)
