@@ -1,0 +1,68 @@
+"""Every variant trained on scikit-learn's digits, scored by a digits classifier.
+
+Each variant trains with its paper networks and optimizers for --steps generator steps at
+--image-size, batch 64; then `keras_gans.metrics.evaluate_digits` scores 1,000 samples: class
+coverage (classes predicted for at least 1% of samples), KL of the class histogram to uniform, the
+Frechet distance in the classifier's feature space next to the real-vs-real floor, and for the
+conditional variants the accuracy of the requested labels (target >= 95%). Writes the table to
+BENCHMARKS.md (section "digits").
+
+    python benchmarks/digits.py --image-size 16 --width 32 --steps 1500
+"""
+
+import argparse
+import inspect
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+from _markdown import update_section  # noqa: E402
+
+from keras_gans.data import digits  # noqa: E402
+from keras_gans.metrics import evaluate_digits, train_digits_classifier  # noqa: E402
+from keras_gans.models import VARIANTS  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--image-size", type=int, default=16)
+    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=1500, help="generator steps per variant")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated names")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
+    args = parser.parse_args()
+
+    classifier = train_digits_classifier(image_size=args.image_size, channels=1)
+    lines = [f"Digits at {args.image_size}x{args.image_size}, width {args.width}, batch 64, {args.steps} generator "
+             f"steps per variant, paper optimizers; 1,000 samples scored by a classifier with held-out accuracy "
+             f"{classifier.test_accuracy:.3f} (real-vs-real Frechet floor {classifier.real_floor:.2f}).", "",
+             "| variant | train s | classes covered | KL to uniform | Frechet distance | label accuracy |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name in args.variants.split(","):
+        cls = VARIANTS[name]
+        keras.utils.set_random_seed(args.seed)
+        conditional = "num_classes" in inspect.signature(cls.__init__).parameters
+        kwargs = {"num_classes": 10} if conditional else {}
+        model = cls(*cls.default_networks(args.image_size, 1, width=args.width, **kwargs), seed=args.seed, **kwargs)
+        model.compile()
+        data = digits(image_size=args.image_size, batch_size=64, with_labels=conditional, seed=args.seed).repeat()
+        start = time.perf_counter()
+        model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0)
+        seconds = time.perf_counter() - start
+        result = evaluate_digits(model, num_samples=1000, seed=args.seed)
+        accuracy = "-" if result["label_accuracy"] is None else f"{result['label_accuracy']:.3f}"
+        row = (f"| {name} | {seconds:.0f} | {result['classes_covered']}/10 | {result['kl_to_uniform']:.3f} | "
+               f"{result['frechet_distance']:.2f} | {accuracy} |")
+        print(row, flush=True)
+        lines.append(row)
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_write:
+        update_section("digits", table)
+
+
+if __name__ == "__main__":
+    main()
