@@ -13,7 +13,7 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow."
     )
 
-from keras_gans import callbacks, constraints, data, losses, networks  # noqa: E402
+from keras_gans import callbacks, constraints, data, losses, metrics, networks  # noqa: E402
 from keras_gans.export import export_generator  # noqa: E402
 from keras_gans.models import (  # noqa: E402
     ACGAN,
@@ -52,5 +52,6 @@ __all__ = [
     "data",
     "export_generator",
     "losses",
+    "metrics",
     "networks",
 ]

@@ -114,6 +114,26 @@ def build_parser():
     sample.add_argument("--labels", default=None, metavar="K,K,...",
                         help="conditional generators: class of each image, comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score a trained model (.keras): digits classifier metrics, FID and KID",
+        description="Load a model saved by `train` (model.keras) and score num-samples generated images: "
+        "'digits' trains a small classifier on scikit-learn's digits (class coverage, KL to uniform, Frechet "
+        "distance in its feature space next to the real floor, label accuracy for conditional models); "
+        "'fid' and 'kid' compare Inception-v3 features of the samples with those of --real (ImageNet weights "
+        "are downloaded into the Keras cache on first use).",
+        formatter_class=defaults,
+    )
+    evaluate.add_argument("model", help="the .keras file, e.g. runs/digits/model.keras")
+    evaluate.add_argument("--metrics", default="digits", help="comma-separated: digits, fid, kid")
+    evaluate.add_argument("--real", default="digits",
+                          help="real images for fid/kid: 'digits', 'celeba', or a folder or .zip of images")
+    evaluate.add_argument("--source", default=None, help="with --real celeba: 'tfds' or a path (see train --help)")
+    evaluate.add_argument("--num-samples", type=_positive_int, default=1000, help="generated (and real) images")
+    evaluate.add_argument("--inception-weights", default="imagenet",
+                          help="'imagenet', or a local InceptionV3 no-top weights file for offline machines")
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of the latents and labels")
+    evaluate.add_argument("--out", default=None, help="also write the figures to this JSON file")
     return parser
 
 
@@ -121,10 +141,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        if args.command == "train":
-            train(args)
-        else:
-            sample(args)
+        {"train": train, "sample": sample, "evaluate": evaluate}[args.command](args)
     except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
         return 2
@@ -356,6 +373,55 @@ def _sample_labels(args, description):
             "(no keras_gans_export.json): pass --labels"
         )
     return (np.arange(args.n) * num_classes // args.n).astype("int32")
+
+
+EVALUATION_METRICS = ("digits", "fid", "kid")
+
+
+def evaluate(args):
+    import json
+
+    import keras
+    import numpy as np
+
+    from keras_gans import data, metrics
+
+    wanted = [name.strip() for name in args.metrics.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in EVALUATION_METRICS]
+    if unknown or not wanted:
+        raise ValueError(f"--metrics must name some of {', '.join(EVALUATION_METRICS)}, got {args.metrics!r}")
+    if not os.path.isfile(args.model):
+        raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
+    model = keras.models.load_model(args.model)
+    results = {"model": args.model, "num_samples": args.num_samples}
+    if "digits" in wanted:
+        results.update(metrics.evaluate_digits(model, num_samples=args.num_samples, seed=args.seed))
+    if "fid" in wanted or "kid" in wanted:
+        image_shape = model.generator.outputs[0].shape[1:]
+        extra = {"source": args.source or "tfds"} if args.real.lower() == "celeba" else {}
+        real = data.load(args.real, image_size=image_shape[0], batch_size=50, channels=image_shape[-1],
+                         seed=args.seed, **extra)
+        extractor = metrics.inception_features(weights=args.inception_weights)
+        # Features once per side, shared by FID and KID: Inception is the expensive part.
+        real_features = metrics.extract_features(real, extractor, num_samples=args.num_samples, seed=args.seed)
+        fake_features = metrics.extract_features(model, extractor, num_samples=args.num_samples, seed=args.seed)
+        if "fid" in wanted:
+            stats = [metrics.FeatureStatistics().update(f) for f in (real_features, fake_features)]
+            results["fid"] = metrics.frechet_distance(stats[0].mean, stats[0].covariance,
+                                                      stats[1].mean, stats[1].covariance)
+        if "kid" in wanted:
+            size = min(len(real_features), len(fake_features), 1000)
+            results["kid"], results["kid_std"] = metrics.kid_from_features(
+                real_features, fake_features, subset_size=size, seed=args.seed)
+    for key, value in results.items():
+        if isinstance(value, (float, np.floating)):
+            print(f"{key:>22}: {value:.4f}")
+        elif not isinstance(value, (list, dict, np.ndarray)):
+            print(f"{key:>22}: {value}")
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=2, default=lambda v: v.tolist() if hasattr(v, "tolist") else float(v))
+    return results
 
 
 def _describe_source(args):

@@ -172,3 +172,23 @@ def test_sample_labels_default_to_classes_in_order():
 def test_labels_for_an_unconditional_generator_are_refused(run_dir, capsys):
     assert cli.main(["sample", str(run_dir / "generator"), "--labels", "1", "--out", "x.png"]) == 2
     assert "--labels given, but the generator" in capsys.readouterr().err
+
+
+def test_evaluate_digits_metrics_to_json(run_dir, tmp_path, capsys):
+    out = tmp_path / "scores.json"
+    args = ["evaluate", str(run_dir / "model.keras"), "--metrics", "digits", "--num-samples", "50", "--out", str(out)]
+    assert cli.main(args) == 0
+    scores = json.loads(out.read_text())
+    assert scores["num_samples"] == 50 and scores["classifier_accuracy"] >= 0.95
+    assert 0 <= scores["classes_covered"] <= 10 and scores["frechet_distance"] >= 0
+    assert scores["label_accuracy"] is None  # an unconditional model
+    assert "frechet_distance" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--metrics", "inception"], "--metrics must name some of digits, fid, kid, got 'inception'"),
+    ([], "no model file at"),
+])
+def test_evaluate_errors_name_the_value(args, message, tmp_path, capsys):
+    assert cli.main(["evaluate", str(tmp_path / "missing.keras"), *args]) == 2
+    assert message in capsys.readouterr().err
