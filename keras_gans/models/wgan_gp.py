@@ -90,8 +90,9 @@ class WGANGP(BaseGAN):
         real = self.images_of(real)
         batch_size = ops.shape(real)[0]
         fake, _ = self.fake_batch(batch_size)
-        # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4).
-        alpha = self.random_uniform((batch_size, 1, 1, 1))
+        # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4), shaped to broadcast over
+        # whatever a sample is: an image (H, W, C) or a point of a toy set (2,).
+        alpha = self.random_uniform([batch_size] + [1] * (len(real.shape) - 1))
         with tf.GradientTape() as tape:
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)

@@ -241,3 +241,16 @@ def test_arrays_whose_length_is_not_a_multiple_of_the_step_drop_the_remainder(mo
     # never split into a short or empty critic batch.
     model.fit(np.zeros((9, SIZE, SIZE, 1), "float32"), batch_size=4, epochs=2, verbose=0)
     assert int(model.g_optimizer.iterations) == 2 and int(model.d_optimizer.iterations) == 4
+
+
+def test_penalty_on_two_dimensional_points_draws_one_alpha_per_point():
+    from keras_gans.networks import build_mlp_discriminator, build_mlp_generator
+
+    model = WGANGP(build_mlp_generator(output_shape=(2,), latent_dim=2, hidden=(8,), output_activation=None),
+                   build_mlp_discriminator(input_shape=(2,), hidden=(8,)), critic_steps=2, seed=0)
+    model.compile()
+    points = tf.data.Dataset.from_tensor_slices(np.random.normal(size=(64, 2)).astype("float32"))
+    points = points.batch(16, drop_remainder=True)
+    history = model.fit(points, epochs=1, verbose=0)
+    assert np.isfinite(history.history["gp"]).all() and int(model.g_optimizer.iterations) == 2
+    assert model.generate(5).shape == (5, 2)
