@@ -24,3 +24,4 @@ from keras_gans.metrics.digits import (  # noqa: F401
     label_accuracy,
     train_digits_classifier,
 )
+from keras_gans.metrics.modes import mode_counts, mode_metrics  # noqa: F401
