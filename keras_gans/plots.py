@@ -142,17 +142,24 @@ def critic_surface(
 
 def _check_layout(models, real):
     if not hasattr(real, "items") or not real:
-        raise ValueError(f"real must be a non-empty mapping of column label to points, got {real!r}")
+        raise ValueError(f"real must be a non-empty mapping of column label to points, got {_describe(real)}")
     if not hasattr(models, "items") or not models:
-        raise ValueError(f"models must be a non-empty mapping of row label to models, got {models!r}")
+        raise ValueError(f"models must be a non-empty mapping of row label to models, got {_describe(models)}")
     columns = list(real)
     for row, row_models in models.items():
-        if isinstance(row_models, (str, bytes)) or not hasattr(row_models, "__len__") or len(row_models) != len(columns):
+        sized = hasattr(row_models, "__len__") and not isinstance(row_models, (str, bytes))
+        if not sized or len(row_models) != len(columns):
             count = len(row_models) if hasattr(row_models, "__len__") else type(row_models).__name__
             raise ValueError(
                 f"models[{row!r}] must hold one model per column of real {columns}, got {count}"
             )
     return list(models), columns
+
+
+def _describe(value):
+    # The type (and size) rather than the repr: a list of arrays would print every point.
+    size = f" of {len(value)}" if hasattr(value, "__len__") else ""
+    return f"{type(value).__name__}{size}"
 
 
 def _points(label, data, limit):

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans.data.toys import GRID_STD, RING_STD, grid_modes, ring_modes, sample_grid, sample_ring
+from keras_gans.data.toys import (
+    GRID_STD,
+    RING_STD,
+    grid_modes,
+    ring_modes,
+    sample_grid,
+    sample_ring,
+)
 from keras_gans.metrics import modes as modes_module
 from keras_gans.metrics.modes import mode_counts, mode_metrics
 
