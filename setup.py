@@ -27,7 +27,8 @@ setup(
         "tensorboard",
     ],
     extras_require={
-        "test": ["pytest", "hypothesis"],
+        # The tutorials are jupytext-paired notebooks that the tests execute with nbclient.
+        "test": ["pytest", "hypothesis", "jupytext", "nbclient", "ipykernel"],
     },
     entry_points={"console_scripts": ["keras-gans=keras_gans.cli:main"]},
 )
