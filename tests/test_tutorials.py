@@ -2,7 +2,6 @@
 order, and executed end to end with QUICK=1 (small data, sizes and steps) so that CI catches a
 notebook that no longer runs against the package."""
 
-import os
 import pathlib
 import re
 

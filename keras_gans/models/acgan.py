@@ -65,10 +65,9 @@ class ACGAN(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_accuracy", "g_class_accuracy")
+    conditional = True
 
     def __init__(self, generator, discriminator, num_classes, critic_steps=1, latent_dim=None, seed=None, **kwargs):
-        if num_classes is None:
-            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         super().__init__(
             generator,
             discriminator,

@@ -43,6 +43,8 @@ class BaseGAN(keras.Model):
     """
 
     metric_names = ("d_loss", "g_loss")
+    # True for the variants that cannot run without labels (cGAN, ACGAN, projection).
+    conditional = False
 
     def __init__(
         self, generator, discriminator, *, critic_steps=1, latent_dim=None, num_classes=None, seed=None, **kwargs
@@ -61,6 +63,8 @@ class BaseGAN(keras.Model):
         latent_dim = int(latent_dim)
         if inferred is not None and inferred != latent_dim:
             raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
+        if self.conditional and num_classes is None:
+            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         _check_conditioning(generator, num_classes)
         self.generator = generator
         self.discriminator = discriminator
@@ -90,10 +94,27 @@ class BaseGAN(keras.Model):
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
         """`(generator, discriminator)` with the paper's architecture for this image size.
 
-        `latent_dim` and `width` None take the variant's own defaults; `num_classes`
-        is for conditional variants. The command line builds its models with it.
+        The command line builds its models with it.
+
+        Args:
+            image_size: side of the square images: 4..7 times a power of two.
+            channels: 1 or 3.
+            latent_dim: size of z; None takes the variant's default.
+            width: filters of the discriminator's first and the generator's last
+                hidden convolution; None takes the variant's default.
+            num_classes: number of classes of a conditional variant; must be None for
+                an unconditional one.
         """
         raise NotImplementedError
+
+    def check_two_input_discriminator(self, output):
+        """Raises a ValueError unless the discriminator maps `[images, labels]` to one `output` per image."""
+        net = self.discriminator
+        if len(net.inputs) != 2 or len(net.outputs) != 1:
+            raise ValueError(
+                f"{type(self).__name__}'s discriminator must map [images, labels] to one {output} per image, "
+                f"got a model with {len(net.inputs)} inputs and {len(net.outputs)} outputs"
+            )
 
     @classmethod
     def check_unconditional(cls, num_classes):

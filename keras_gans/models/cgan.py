@@ -68,6 +68,7 @@ class CGAN(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    conditional = True
 
     def __init__(
         self,
@@ -80,8 +81,6 @@ class CGAN(BaseGAN):
         seed=None,
         **kwargs,
     ):
-        if num_classes is None:
-            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         if not isinstance(mismatched_pairs, bool):
             raise ValueError(f"mismatched_pairs must be True or False, got {mismatched_pairs!r}")
         self.mismatched_pairs = mismatched_pairs
@@ -96,11 +95,7 @@ class CGAN(BaseGAN):
             seed=seed,
             **kwargs,
         )
-        if len(discriminator.inputs) != 2 or len(discriminator.outputs) != 1:
-            raise ValueError(
-                f"{type(self).__name__}'s discriminator must map [images, labels] to one logit per image, "
-                f"got a model with {len(discriminator.inputs)} inputs and {len(discriminator.outputs)} outputs"
-            )
+        self.check_two_input_discriminator("logit")
 
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=10):

@@ -6,7 +6,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.base import BaseGAN, mean_probability
-from keras_gans.networks import build_discriminator, build_generator
+from keras_gans.networks import build_dcgan_pair
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -109,21 +109,12 @@ class DCGAN(BaseGAN):
         there); width 64 as in the authors' code (filters 64-128-256-512 for 64 px;
         the paper's Figure 1 draws a generator twice as wide, 1024 at 4 x 4).
 
-        Args:
-            image_size: side of the square images: 4..7 times a power of two.
-            channels: 1 or 3.
-            latent_dim: size of z (None: 100).
-            width: filters of the discriminator's first and the generator's last
-                hidden convolution (None: 64).
-            num_classes: must be None, DCGAN is unconditional.
+        Args: as `BaseGAN.default_networks`; latent_dim None: 100, width None: 64.
         """
         cls.check_unconditional(num_classes)
         latent_dim = 100 if latent_dim is None else latent_dim
         width = 64 if width is None else width
-        return (
-            build_generator(image_size, channels, latent_dim=latent_dim, width=width),
-            build_discriminator(image_size, channels, width=width),
-        )
+        return build_dcgan_pair(image_size, channels, latent_dim, width)
 
     def default_optimizers(self):
         # Radford et al. Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5 (beta_2 = 0.999).

@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.base import BaseGAN
-from keras_gans.networks import build_discriminator, build_generator
+from keras_gans.networks import build_dcgan_pair
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -86,21 +86,12 @@ class LSGAN(BaseGAN):
         size; its design rules are DCGAN's (batch norm, ReLU / LeakyReLU 0.2), so
         the DCGAN nets stand in for them. Latent size 1024 as in the paper.
 
-        Args:
-            image_size: side of the square images: 4..7 times a power of two.
-            channels: 1 or 3.
-            latent_dim: size of z (None: 1024).
-            width: filters of the discriminator's first and the generator's last
-                hidden convolution (None: 64).
-            num_classes: must be None, LSGAN is unconditional.
+        Args: as `BaseGAN.default_networks`; latent_dim None: 1024, width None: 64.
         """
         cls.check_unconditional(num_classes)
         latent_dim = 1024 if latent_dim is None else latent_dim
         width = 64 if width is None else width
-        return (
-            build_generator(image_size, channels, latent_dim=latent_dim, width=width),
-            build_discriminator(image_size, channels, width=width),
-        )
+        return build_dcgan_pair(image_size, channels, latent_dim, width)
 
     def default_optimizers(self):
         # Mao et al.: Adam with beta_1 = 0.5; learning rate 0.0002 as for their 28 px nets

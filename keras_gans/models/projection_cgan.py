@@ -65,14 +65,13 @@ class ProjectionCGAN(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    conditional = True
     # Spectral norm, no batch norm: one call on real and fake, one power iteration per update,
     # and none in the generator phase (see the class docstring).
     joint_discriminator_call = True
     discriminator_training_in_generator_step = False
 
     def __init__(self, generator, discriminator, num_classes, critic_steps=5, latent_dim=None, seed=None, **kwargs):
-        if num_classes is None:
-            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         super().__init__(
             generator,
             discriminator,
@@ -82,11 +81,7 @@ class ProjectionCGAN(BaseGAN):
             seed=seed,
             **kwargs,
         )
-        if len(discriminator.inputs) != 2 or len(discriminator.outputs) != 1:
-            raise ValueError(
-                f"{type(self).__name__}'s discriminator must map [images, labels] to one score per image, "
-                f"got a model with {len(discriminator.inputs)} inputs and {len(discriminator.outputs)} outputs"
-            )
+        self.check_two_input_discriminator("score")
 
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=10):

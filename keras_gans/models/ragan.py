@@ -5,7 +5,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models.base import BaseGAN
-from keras_gans.networks import build_discriminator, build_generator
+from keras_gans.networks import build_dcgan_pair
 
 KINDS = ("standard", "least_squares")
 
@@ -88,21 +88,12 @@ class RaGAN(BaseGAN):
         layer has no bias, as there: the losses see only differences
         `C(x) - E[C(G(z))]`, in which a bias cancels, so it would get no gradient.
 
-        Args:
-            image_size: side of the square images: 4..7 times a power of two.
-            channels: 1 or 3.
-            latent_dim: size of z (None: 128).
-            width: filters of the discriminator's first and the generator's last
-                hidden convolution (None: 128).
-            num_classes: must be None, RaGAN is unconditional.
+        Args: as `BaseGAN.default_networks`; latent_dim None: 128, width None: 128.
         """
         cls.check_unconditional(num_classes)
         latent_dim = 128 if latent_dim is None else latent_dim
         width = 128 if width is None else width
-        return (
-            build_generator(image_size, channels, latent_dim=latent_dim, width=width),
-            build_discriminator(image_size, channels, width=width, output_bias=False),
-        )
+        return build_dcgan_pair(image_size, channels, latent_dim, width, output_bias=False)
 
     def default_optimizers(self):
         # The paper's stable setup: Adam, learning rate 0.0002, betas (0.5, 0.999), n_D = 1.

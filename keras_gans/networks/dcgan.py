@@ -256,6 +256,30 @@ def build_discriminator(
     )
 
 
+def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_options):
+    """`(build_generator(...), build_discriminator(...))` of one size: the pair most variants train.
+
+    Args:
+        image_size: side of the square images: 4..7 times a power of two, >= 8.
+        channels: 1 or 3.
+        latent_dim: size of z.
+        width: filters of the discriminator's first and the generator's last hidden convolution.
+        **discriminator_options: passed to `build_discriminator` (e.g. `output_bias=False`).
+
+    Returns:
+        `(generator, discriminator)` Functional models.
+
+    Example:
+    >>> g, d = build_dcgan_pair(16, 1, latent_dim=8, width=4)
+    >>> tuple(g.output.shape), tuple(d.output.shape)
+    ((None, 16, 16, 1), (None, 1))
+    """
+    return (
+        build_generator(image_size, channels, latent_dim=latent_dim, width=width),
+        build_discriminator(image_size, channels, width=width, **discriminator_options),
+    )
+
+
 def _generator_trunk(x, image_size, channels, width):
     """The DCGAN generator from a (N, D) input tensor to its (N, S, S, channels) "images" output."""
     base, doublings = base_resolution(image_size)

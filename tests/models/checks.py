@@ -11,6 +11,17 @@ import tensorflow as tf
 from keras_gans import export_generator
 
 
+# Conditional variants' tests: 3 classes, z of 8, 16 px grayscale, width-4 nets.
+CLASSES, LATENT, SIZE = 3, 8, 16
+
+
+def tiny_conditional(cls, **kwargs):
+    """A conditional variant on its tiny default networks (seed 0 unless given)."""
+    kwargs.setdefault("seed", 0)
+    networks = cls.default_networks(SIZE, 1, latent_dim=LATENT, width=4, num_classes=CLASSES)
+    return cls(*networks, num_classes=CLASSES, **kwargs)
+
+
 def tiny_images(count=16, size=16, channels=1, seed=0):
     """float32 images in [-1, 1], (count, size, size, channels)."""
     return np.random.default_rng(seed).uniform(-1, 1, (count, size, size, channels)).astype("float32")

@@ -10,6 +10,9 @@ from keras_gans.models.acgan import ACGAN
 from keras_gans.networks import build_conditional_discriminator, build_discriminator
 
 from .checks import (
+    CLASSES,
+    LATENT,
+    SIZE,
     check_adam,
     check_export,
     check_fit,
@@ -18,16 +21,13 @@ from .checks import (
     check_label_order,
     check_phases,
     softplus,
+    tiny_conditional,
     tiny_dataset,
 )
 
-CLASSES, LATENT, SIZE = 3, 8, 16
-
 
 def tiny_acgan(**kwargs):
-    kwargs.setdefault("seed", 0)
-    networks = ACGAN.default_networks(SIZE, 1, latent_dim=LATENT, width=4, num_classes=CLASSES)
-    return ACGAN(*networks, num_classes=CLASSES, **kwargs)
+    return tiny_conditional(ACGAN, **kwargs)
 
 
 @pytest.fixture

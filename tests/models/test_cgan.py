@@ -9,6 +9,9 @@ from keras_gans.models.cgan import CGAN
 from keras_gans.networks import build_conditional_generator, build_discriminator, build_generator
 
 from .checks import (
+    CLASSES,
+    LATENT,
+    SIZE,
     check_adam,
     check_export,
     check_fit,
@@ -17,19 +20,16 @@ from .checks import (
     check_label_order,
     check_phases,
     softplus,
+    tiny_conditional,
     tiny_dataset,
 )
-
-CLASSES, LATENT, SIZE = 3, 8, 16
 
 
 # ------------------------------------------------ shared by the conditional variants' tests
 
 
 def tiny_cgan(**kwargs):
-    kwargs.setdefault("seed", 0)
-    networks = CGAN.default_networks(SIZE, 1, latent_dim=LATENT, width=4, num_classes=CLASSES)
-    return CGAN(*networks, num_classes=CLASSES, **kwargs)
+    return tiny_conditional(CGAN, **kwargs)
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.networks import build_critic
 
 from .checks import (
+    CLASSES,
+    LATENT,
+    SIZE,
     check_adam,
     check_export,
     check_fit,
@@ -16,17 +19,14 @@ from .checks import (
     check_label_errors,
     check_label_order,
     check_phases,
+    tiny_conditional,
     tiny_dataset,
 )
 
-CLASSES, LATENT, SIZE = 3, 8, 16
-
 
 def tiny_projection_cgan(**kwargs):
-    kwargs.setdefault("seed", 0)
     kwargs.setdefault("critic_steps", 2)
-    networks = ProjectionCGAN.default_networks(SIZE, 1, latent_dim=LATENT, width=4, num_classes=CLASSES)
-    return ProjectionCGAN(*networks, num_classes=CLASSES, **kwargs)
+    return tiny_conditional(ProjectionCGAN, **kwargs)
 
 
 @pytest.fixture
