@@ -1,17 +1,18 @@
 """Mode coverage of the unconditional variants on the toy 2-D sets, over several seeds.
 
-Every variant gets the same fully connected nets (generator z 2 -> 128 x 3 ReLU -> 2, linear;
-discriminator 2 -> 128 x 3 LeakyReLU -> 1; spectral norm on the discriminator for SNGAN), batch
-256, its paper optimizers and critic steps, and --steps generator steps. 2,500 samples are scored
-with PacGAN's metrics (keras_gans.metrics.modes): modes captured, fraction of high-quality samples
-(within 3 std of the nearest mode) and reverse KL to uniform, as mean +- std over --seeds seeds.
-The swiss roll has no discrete modes: only the ring (8) and the grid (25) are scored. DCGAN is a
-convolutional architecture and is left out; the variants differ here only by their losses.
+Every variant gets the same fully connected nets (generator z (--latent-dim) -> 128 x 3 ReLU -> 2,
+linear; discriminator 2 -> 128 x 3 LeakyReLU -> 1; spectral norm on the discriminator for SNGAN),
+batch 256, its paper optimizers and critic steps, and --steps generator steps. 2,500 samples are
+scored, as mean +- std over --seeds seeds, with PacGAN's metrics (keras_gans.metrics.modes: modes
+captured, fraction of high-quality samples within 3 std of the nearest mode, reverse KL to uniform)
+on the ring (8 modes) and the grid (25), and on all three sets with Kynkaanniemi et al.'s improved
+precision and recall (k = 3) against 2,500 fresh real points; the swiss roll has no discrete modes.
+DCGAN is a convolutional architecture and is left out; the variants differ here only by their losses.
 
 Targets (issue 4) for WGAN-GP and SNGAN: ring 8/8; grid >= 24.8/25 with >= 90% high-quality
 samples and reverse KL <= 0.04 (PacGAN4's grid row: 24.8 +- 0.2, 93.6%, 0.04).
 
-    python benchmarks/toys.py --steps 10000 --seeds 3
+    python benchmarks/toys.py --steps 4000 --seeds 3 --threads 1
 """
 
 import argparse
@@ -22,58 +23,82 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 from _markdown import update_section  # noqa: E402
 
 from keras_gans.data import toys  # noqa: E402
 from keras_gans.metrics.modes import mode_metrics  # noqa: E402
+from keras_gans.metrics.precision_recall import precision_recall  # noqa: E402
 from keras_gans.models import VARIANTS  # noqa: E402
 from keras_gans.networks import build_mlp_discriminator, build_mlp_generator  # noqa: E402
 
 TOY_VARIANTS = ("gan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan")
+# name: (dataset, sampler, modes or None, std)
 SETS = {
-    "ring": (toys.ring, toys.ring_modes, toys.RING_STD),
-    "grid": (toys.grid, toys.grid_modes, toys.GRID_STD),
+    "ring": (toys.ring, toys.sample_ring, toys.ring_modes, toys.RING_STD),
+    "grid": (toys.grid, toys.sample_grid, toys.grid_modes, toys.GRID_STD),
+    "swiss_roll": (toys.swiss_roll, toys.sample_swiss_roll, None, None),
 }
+METRICS = ("modes_captured", "high_quality", "reverse_kl", "precision", "recall")
+NUM_SAMPLES = 2500
 
 
 def run(name, toy, seed, args):
     keras.utils.set_random_seed(seed)
     cls = VARIANTS[name]
-    generator = build_mlp_generator(output_shape=(2,), latent_dim=2, hidden=(128, 128, 128), output_activation=None)
+    generator = build_mlp_generator(output_shape=(2,), latent_dim=args.latent_dim, hidden=(128, 128, 128), output_activation=None)
     discriminator = build_mlp_discriminator(input_shape=(2,), hidden=(128, 128, 128), spectral_norm=name == "sngan")
     model = cls(generator, discriminator, seed=seed)
     model.compile()
-    make, modes, std = SETS[toy]
+    make, sample, modes, std = SETS[toy]
     data = make(100_000, 256, seed=seed).repeat()
     start = time.perf_counter()
     model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0)
     seconds = time.perf_counter() - start
-    samples = model.generate(2500)
-    return mode_metrics(samples, modes(), std), seconds
+    samples = model.generate(NUM_SAMPLES)
+    scores = dict.fromkeys(METRICS, np.nan)
+    if modes is not None:
+        scores.update(mode_metrics(samples, modes(), std))
+    if np.all(np.isfinite(samples)):
+        scores.update(precision_recall(sample(NUM_SAMPLES, seed=1000 + seed), samples, k=3))
+    return scores, seconds
+
+
+def cell(values, percent=False, digits=1):
+    """`mean +- std` of the finite values, or a dash when there are none."""
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return "-"
+    scale, unit = (100, "%") if percent else (1, "")
+    return f"{scale * values.mean():.{digits}f}{unit} +- {scale * values.std():.{digits}f}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=10000, help="generator steps per run")
+    parser.add_argument("--steps", type=int, default=4000, help="generator steps per run")
+    parser.add_argument("--latent-dim", type=int, default=8, help="size of z (PacGAN: 2; see test_toy_guard.py)")
+    parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra/inter-op threads (0: TF's choice)")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--variants", default=",".join(TOY_VARIANTS))
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    lines = [f"{args.steps} generator steps, batch 256, {args.seeds} seeds; MLP 3 x 128; mean +- std.", "",
-             "| variant | set | modes captured | high quality | reverse KL | s / run |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [f"{args.steps} generator steps, batch 256, z of {args.latent_dim}, {args.seeds} seeds; MLP 3 x 128; "
+             "each variant's paper optimizers and critic steps; mean +- std over seeds.", "",
+             "| variant | set | modes captured | high quality | reverse KL | precision | recall | s / run |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name in args.variants.split(","):
         for toy in args.sets.split(","):
             results = [run(name, toy, seed, args) for seed in range(args.seeds)]
-            values = {key: np.array([r[0][key] for r in results], float)
-                      for key in ("modes_captured", "high_quality", "reverse_kl")}
+            values = {key: np.array([r[0][key] for r in results], float) for key in METRICS}
             seconds = np.mean([r[1] for r in results])
-            row = (f"| {name} | {toy} | {values['modes_captured'].mean():.1f} +- {values['modes_captured'].std():.1f} "
-                   f"| {100 * values['high_quality'].mean():.1f}% +- {100 * values['high_quality'].std():.1f} "
-                   f"| {np.nanmean(values['reverse_kl']):.3f} +- {np.nanstd(values['reverse_kl']):.3f} "
-                   f"| {seconds:.0f} |")
+            row = (f"| {name} | {toy} | {cell(values['modes_captured'])} | {cell(values['high_quality'], True)} "
+                   f"| {cell(values['reverse_kl'], digits=3)} | {cell(values['precision'], True)} "
+                   f"| {cell(values['recall'], True)} | {seconds:.0f} |")
             print(row, flush=True)
             lines.append(row)
     table = "\n".join(lines)

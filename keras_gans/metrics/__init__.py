@@ -1,4 +1,5 @@
-"""Sample-quality metrics: FID and KID on Inception features, toy mode metrics, digit metrics.
+"""Sample-quality metrics: FID and KID on Inception features, toy mode metrics, precision and recall,
+digit metrics.
 
 One import statement per module, so that each can be added without touching the others.
 The functions `fid` and `kid` take the names of their modules as package attributes:
@@ -25,3 +26,4 @@ from keras_gans.metrics.digits import (  # noqa: F401
     train_digits_classifier,
 )
 from keras_gans.metrics.modes import mode_counts, mode_metrics  # noqa: F401
+from keras_gans.metrics.precision_recall import precision_recall  # noqa: F401
