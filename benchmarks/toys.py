@@ -8,11 +8,14 @@ captured, fraction of high-quality samples within 3 std of the nearest mode, rev
 on the ring (8 modes) and the grid (25), and on all three sets with Kynkaanniemi et al.'s improved
 precision and recall (k = 3) against 2,500 fresh real points; the swiss roll has no discrete modes.
 DCGAN is a convolutional architecture and is left out; the variants differ here only by their losses.
+With all variants and sets, the seed-0 critics of WGAN (weight clipping), WGAN-GP (gradient
+penalty) and SNGAN (spectral norm) are drawn over the plane by `keras_gans.plots.critic_surface`
+into benchmarks/critic_surfaces.png (the WGAN-GP paper's Fig. 1a).
 
 Targets (issue 4) for WGAN-GP and SNGAN: ring 8/8; grid >= 24.8/25 with >= 90% high-quality
 samples and reverse KL <= 0.04 (PacGAN4's grid row: 24.8 +- 0.2, 93.6%, 0.04).
 
-    python benchmarks/toys.py --steps 4000 --seeds 3 --threads 1
+    python benchmarks/toys.py --steps 2000 --seeds 3 --threads 1
 """
 
 import argparse
@@ -31,6 +34,7 @@ from keras_gans.metrics.modes import mode_metrics  # noqa: E402
 from keras_gans.metrics.precision_recall import precision_recall  # noqa: E402
 from keras_gans.models import VARIANTS  # noqa: E402
 from keras_gans.networks import build_mlp_discriminator, build_mlp_generator  # noqa: E402
+from keras_gans.plots import critic_surface  # noqa: E402
 
 TOY_VARIANTS = ("gan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan")
 # name: (dataset, sampler, modes or None, std)
@@ -41,15 +45,25 @@ SETS = {
 }
 METRICS = ("modes_captured", "high_quality", "reverse_kl", "precision", "recall")
 NUM_SAMPLES = 2500
+# The WGAN-GP paper's Fig. 1a, regularisers by sets, from the seed-0 models (rows sort by label).
+SURFACE_ROWS = {"wgan": "1. weight clipping (WGAN)", "wgan-gp": "2. gradient penalty (WGAN-GP)",
+                "sngan": "3. spectral norm (SNGAN)"}
+SURFACE_PNG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "critic_surfaces.png")
+
+
+def build_model(name, seed, latent_dim):
+    """The variant `name` on the benchmark's MLP pair, compiled with its paper optimizers."""
+    keras.utils.set_random_seed(seed)
+    generator = build_mlp_generator(output_shape=(2,), latent_dim=latent_dim, hidden=(128, 128, 128),
+                                    output_activation=None)
+    discriminator = build_mlp_discriminator(input_shape=(2,), hidden=(128, 128, 128), spectral_norm=name == "sngan")
+    model = VARIANTS[name](generator, discriminator, seed=seed)
+    model.compile()
+    return model
 
 
 def run(name, toy, seed, args):
-    keras.utils.set_random_seed(seed)
-    cls = VARIANTS[name]
-    generator = build_mlp_generator(output_shape=(2,), latent_dim=args.latent_dim, hidden=(128, 128, 128), output_activation=None)
-    discriminator = build_mlp_discriminator(input_shape=(2,), hidden=(128, 128, 128), spectral_norm=name == "sngan")
-    model = cls(generator, discriminator, seed=seed)
-    model.compile()
+    model = build_model(name, seed, args.latent_dim)
     make, sample, modes, std = SETS[toy]
     data = make(100_000, 256, seed=seed).repeat()
     start = time.perf_counter()
@@ -61,7 +75,7 @@ def run(name, toy, seed, args):
         scores.update(mode_metrics(samples, modes(), std))
     if np.all(np.isfinite(samples)):
         scores.update(precision_recall(sample(NUM_SAMPLES, seed=1000 + seed), samples, k=3))
-    return scores, seconds
+    return scores, seconds, model
 
 
 def cell(values, percent=False, digits=1):
@@ -75,7 +89,7 @@ def cell(values, percent=False, digits=1):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=4000, help="generator steps per run")
+    parser.add_argument("--steps", type=int, default=2000, help="generator steps per run")
     parser.add_argument("--latent-dim", type=int, default=8, help="size of z (PacGAN: 2; see test_toy_guard.py)")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra/inter-op threads (0: TF's choice)")
     parser.add_argument("--seeds", type=int, default=3)
@@ -91,9 +105,12 @@ def main():
              "each variant's paper optimizers and critic steps; mean +- std over seeds.", "",
              "| variant | set | modes captured | high quality | reverse KL | precision | recall | s / run |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    surfaces = {}
     for name in args.variants.split(","):
         for toy in args.sets.split(","):
             results = [run(name, toy, seed, args) for seed in range(args.seeds)]
+            if name in SURFACE_ROWS:
+                surfaces.setdefault(SURFACE_ROWS[name], []).append(results[0][2])  # seed 0
             values = {key: np.array([r[0][key] for r in results], float) for key in METRICS}
             seconds = np.mean([r[1] for r in results])
             row = (f"| {name} | {toy} | {cell(values['modes_captured'])} | {cell(values['high_quality'], True)} "
@@ -101,6 +118,12 @@ def main():
                    f"| {cell(values['recall'], True)} | {seconds:.0f} |")
             print(row, flush=True)
             lines.append(row)
+    if len(surfaces) == len(SURFACE_ROWS) and args.sets == ",".join(SETS):
+        real = {toy.replace("_", " "): SETS[toy][1](1000, seed=123) for toy in SETS}
+        critic_surface(dict(sorted(surfaces.items())), real, SURFACE_PNG, resolution=128)
+        lines += ["", f"Critic surfaces of the seed-0 models (`{os.path.basename(SURFACE_PNG)}`; light = judged real; "
+                  "real points orange, generated blue; each panel has its own scale):", "",
+                  f"![critic surfaces](benchmarks/{os.path.basename(SURFACE_PNG)})"]
     table = "\n".join(lines)
     print(table)
     if not args.no_write:
