@@ -206,12 +206,19 @@ class BaseGAN(keras.Model):
     # -------------------------------------------------------------- train step
 
     def train_step(self, data):
-        real_batches = self.split_real_batches(data)
-        values = [self.discriminator_step(real) for real in real_batches]
-        # The generator step sees the last real batch: relativistic losses and
-        # feature matching compare against real data there too.
-        values.append(self.generator_step(real_batches[-1]))
-        self.update_trackers(values)
+        # One advance of the seed generator per step; the step's draws derive from it
+        # (see _draw_seed). Measured: one variable update per draw cost ~10% of a
+        # 16 px WGAN-GP step's CPU time.
+        self._step_seed, self._step_draws = self._advance_seed(), 0
+        try:
+            real_batches = self.split_real_batches(data)
+            values = [self.discriminator_step(real) for real in real_batches]
+            # The generator step sees the last real batch: relativistic losses and
+            # feature matching compare against real data there too.
+            values.append(self.generator_step(real_batches[-1]))
+            self.update_trackers(values)
+        finally:
+            self._step_seed = None
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     # Set by variants whose discriminator has no batch statistics (no batch norm):
@@ -422,15 +429,31 @@ class BaseGAN(keras.Model):
         """U[0, 1) noise, seeded by the model and distinct on each replica."""
         return tf.random.stateless_uniform(shape, seed=self._draw_seed())
 
+    _step_seed = None
+
+    def _advance_seed(self):
+        return ops.cast(self.seed_generator.next(), "int64")
+
     def _draw_seed(self):
-        seed = ops.cast(self.seed_generator.next(), "int64")
+        """A stateless seed no other draw of this model uses, on any step or replica.
+
+        `SeedGenerator.next` returns `(c, t)` and advances t. Inside `train_step`, draw i
+        of the step gets `(c + i * replicas + replica, t)`: unique over draws and
+        replicas, and over steps through t. The generator's state is mirrored under a
+        distribution strategy, so without the replica id every replica would draw the
+        same latents. Outside a step each draw advances the generator itself.
+        """
+        if self._step_seed is None:
+            seed, index = self._advance_seed(), 0
+        else:
+            seed, index = self._step_seed, self._step_draws
+            self._step_draws += 1
         context = tf.distribute.get_replica_context()
-        if context is not None and context.num_replicas_in_sync > 1:
-            # The generator's state is mirrored: every replica reads the same seed,
-            # and would draw the same latents. The replica id makes the streams differ.
-            replica = ops.cast(context.replica_id_in_sync_group, "int64")
-            seed = seed + ops.stack([replica, ops.zeros_like(replica)])
-        return seed
+        replicas = 1 if context is None else context.num_replicas_in_sync
+        offset = tf.constant(index * replicas, "int64")
+        if replicas > 1:
+            offset = offset + ops.cast(context.replica_id_in_sync_group, "int64")
+        return seed + ops.stack([offset, tf.constant(0, "int64")])
 
     def generate(self, z, labels=None, batch_size=256):
         """Images for latents `z` (an array (N, latent_dim)) or for `z` random latents (an int).

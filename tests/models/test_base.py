@@ -134,3 +134,38 @@ def test_training_labels_out_of_range_or_float_are_refused(probe):
     floats = tf.data.Dataset.from_tensor_slices((images, np.linspace(0, 2, 6).astype("float32"))).batch(6)
     with pytest.raises(ValueError, match=r"class labels must be integers in \[0, 3\), got float32"):
         probe.fit(floats, verbose=0)
+
+
+class NoiseProbe(BaseGAN):
+    """An unconditional BaseGAN whose phases only record the latents they draw."""
+
+    def default_optimizers(self):
+        return keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0)
+
+    def discriminator_step(self, real):
+        self.draws.append(self.sample_latent(4).numpy())
+        return {"d_loss": 0.0}
+
+    def generator_step(self, real):
+        self.draws.append(self.sample_latent(4).numpy())
+        return {"g_loss": 0.0}
+
+
+def test_each_draw_of_each_step_is_fresh_and_a_step_advances_the_seed_once():
+    from .conftest import tiny_wgan_gp
+
+    nets = tiny_wgan_gp()
+    model = NoiseProbe(nets.generator, nets.discriminator, critic_steps=2, seed=0)
+    model.compile()
+    model.draws = []
+    state = model.seed_generator.state.numpy().copy()
+    batch = tf.zeros((2 * 4,) + tuple(nets.discriminator.inputs[0].shape[1:]))
+    for _ in range(2):
+        model.train_step(batch)
+    assert len(model.draws) == 6  # (2 critic + 1 generator) draws x 2 steps
+    assert len({draw.tobytes() for draw in model.draws}) == 6
+    assert (model.seed_generator.state.numpy() - state).tolist() == [0, 2]
+    # Outside a step every draw advances the generator.
+    first, second = model.sample_latent(4).numpy(), model.sample_latent(4).numpy()
+    assert not np.array_equal(first, second)
+    assert (model.seed_generator.state.numpy() - state).tolist() == [0, 4]
