@@ -6,7 +6,9 @@ calls on real, fake and interpolated images, then the generator update; no
 trackers, no regrouping. Both train the same networks (same initial weights) on
 the same synthetic data, with the same batch and critic steps, in one process,
 in alternating rounds so that a noisy machine slows both alike. The figure that
-counts is the ratio, keras_gans / reference (<= 1.0 means no overhead).
+counts is the ratio, keras_gans / reference (<= 1.0 means no overhead). Wall time and the
+process's CPU time (all threads, `time.process_time`) are both reported: on a machine that other
+jobs load, CPU time per step is the steadier of the two; `--threads 1` steadies it further.
 
     python benchmarks/wgan_gp_step.py --image-size 16 --width 32 --rounds 5 --steps 20
 """
@@ -92,7 +94,11 @@ def main():
     parser.add_argument("--critic-steps", type=int, default=5)
     parser.add_argument("--steps", type=int, default=20, help="generator steps timed per round")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of each")
+    parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra/inter-op threads (0: TF's choice)")
     args = parser.parse_args()
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
     keras.utils.set_random_seed(0)
     size, k, b = args.image_size, args.critic_steps, args.batch_size
@@ -111,14 +117,17 @@ def main():
     runs = {"keras_gans.WGANGP": (ours, batches), "reference train_step": (reference, grouped)}
 
     medians = {name: [] for name in runs}
+    cpu = {name: [] for name in runs}
     for round_index in range(args.rounds + 1):  # round 0 traces the graphs and is not counted
         for name, (model, data) in runs.items():
             generator.set_weights(start[0])
             critic.set_weights(start[1])
             timer = _Timer()
+            cpu_start = time.process_time()
             model.fit(data, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
             if round_index > 0:
                 medians[name].append(float(np.median(timer.seconds[1:])))
+                cpu[name].append((time.process_time() - cpu_start) / len(timer.seconds))
 
     print(f"# WGAN-GP generator step: {size}x{size}x{args.channels}, width {args.width}, latent "
           f"{args.latent_dim}, batch {b}, {k} critic steps; {args.rounds} rounds x {args.steps} steps")
@@ -129,8 +138,12 @@ def main():
     for name, values in medians.items():
         print(f"| {name} | {np.median(values):.4f} | {min(values):.4f}-{max(values):.4f} |")
     ratios = [a / r for a, r in zip(medians["keras_gans.WGANGP"], medians["reference train_step"])]
-    print(f"ratio keras_gans / reference, per round: {', '.join(f'{r:.3f}' for r in ratios)}; "
+    print(f"wall-time ratio keras_gans / reference, per round: {', '.join(f'{r:.3f}' for r in ratios)}; "
           f"median {np.median(ratios):.3f}")
+    cpu_ratios = [a / r for a, r in zip(cpu["keras_gans.WGANGP"], cpu["reference train_step"])]
+    print(f"CPU-time ratio (s of CPU per step: {np.median(cpu['keras_gans.WGANGP']):.4f} vs "
+          f"{np.median(cpu['reference train_step']):.4f}), per round: {', '.join(f'{r:.3f}' for r in cpu_ratios)}; "
+          f"median {np.median(cpu_ratios):.3f}")
 
 
 if __name__ == "__main__":

@@ -140,6 +140,11 @@ class BaseGAN(keras.Model):
             g_optimizer: optimizer of the generator, an instance or a name.
             jit_compile: XLA compilation of `train_step`. Off by default: on CPU it
                 was measured slower than plain graphs for these networks.
+
+        Under a `mixed_float16` policy (networks built after
+        `keras.mixed_precision.set_global_policy("mixed_float16")`) both optimizers
+        are wrapped in `keras.optimizers.LossScaleOptimizer`; `mixed_bfloat16` needs
+        no loss scaling.
             **kwargs: passed to `keras.Model.compile` (`run_eagerly`,
                 `steps_per_execution`, ...). `loss` and `optimizer` are not used.
         """
@@ -155,9 +160,27 @@ class BaseGAN(keras.Model):
         self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else defaults[1]
         if self.d_optimizer is self.g_optimizer:
             raise ValueError("d_optimizer and g_optimizer must be two distinct optimizer instances")
+        if self.needs_loss_scaling():
+            # float16's range is narrow: small gradients flush to zero unless the loss is
+            # scaled up before differentiation and the gradients scaled back (dynamic
+            # loss scaling, Micikevicius et al. 2018). bfloat16 has float32's range.
+            self.d_optimizer, self.g_optimizer = (
+                opt if isinstance(opt, keras.optimizers.LossScaleOptimizer) else keras.optimizers.LossScaleOptimizer(opt)
+                for opt in (self.d_optimizer, self.g_optimizer)
+            )
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+
+    def needs_loss_scaling(self):
+        """Whether a layer of either network computes in float16 (a `mixed_float16` policy)."""
+        # Layers, not the networks: a loaded Functional model keeps its layers' policies
+        # but takes the global policy itself.
+        return any(
+            layer.compute_dtype == "float16"
+            for network in (self.generator, self.discriminator)
+            for layer in network.layers
+        )
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):
@@ -401,7 +424,12 @@ class BaseGAN(keras.Model):
         global batch.
         """
         variables = network.trainable_variables
-        grads = tape.gradient(loss, variables)
+        scale = None
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            # d(scale * loss) without rebuilding the loss inside the tape; the optimizer
+            # divides by the scale and skips (and lowers the scale on) non-finite steps.
+            scale = optimizer.scale_loss(ops.ones_like(loss))
+        grads = tape.gradient(loss, variables, output_gradients=scale)
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         if replicas > 1:
             grads = [grad / replicas for grad in grads]
