@@ -1,6 +1,7 @@
 """The plumbing every GAN variant shares: two networks, two optimizers, noise, trackers."""
 
 import numbers
+import threading
 
 import keras
 import numpy as np
@@ -223,7 +224,7 @@ class BaseGAN(keras.Model):
             # A dataset shuffles itself; Keras ignores `shuffle` for it but warns.
             kwargs["shuffle"] = False
             if self.critic_steps > 1:
-                x = _group_batches(x, self.critic_steps)
+                x = _group_batches(x, self.critic_steps, self.distribute_strategy.num_replicas_in_sync)
         return super().fit(x, y, batch_size, *args, **kwargs)
 
     # -------------------------------------------------------------- train step
@@ -232,7 +233,9 @@ class BaseGAN(keras.Model):
         # One advance of the seed generator per step; the step's draws derive from it
         # (see _draw_seed). Measured: one variable update per draw cost ~10% of a
         # 16 px WGAN-GP step's CPU time.
-        self._step_seed, self._step_draws = self._advance_seed(), 0
+        # Thread-local: MirroredStrategy traces each replica's step in its own thread.
+        step = self._noise_step
+        step.seed, step.draws = self._advance_seed(), 0
         try:
             real_batches = self.split_real_batches(data)
             values = [self.discriminator_step(real) for real in real_batches]
@@ -241,7 +244,7 @@ class BaseGAN(keras.Model):
             values.append(self.generator_step(real_batches[-1]))
             self.update_trackers(values)
         finally:
-            self._step_seed = None
+            step.seed = None
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     # Set by variants whose discriminator has no batch statistics (no batch norm):
@@ -446,42 +449,66 @@ class BaseGAN(keras.Model):
         return self.random_integers((batch_size,), 0, self.num_classes)
 
     def random_integers(self, shape, minval, maxval):
-        """int32 noise uniform on [minval, maxval), seeded by the model and distinct on each replica."""
-        return tf.random.stateless_uniform(shape, seed=self._draw_seed(), minval=minval, maxval=maxval, dtype=tf.int32)
+        """int32 noise uniform on [minval, maxval), seeded by the model (see `_replica_draw`)."""
+        return self._replica_draw(
+            lambda full, seed: tf.random.stateless_uniform(full, seed=seed, minval=minval, maxval=maxval, dtype=tf.int32),
+            shape,
+        )
 
     def random_normal(self, shape):
-        """Standard normal noise, seeded by the model and distinct on each replica."""
-        return tf.random.stateless_normal(shape, seed=self._draw_seed())
+        """Standard normal noise, seeded by the model (see `_replica_draw`)."""
+        return self._replica_draw(lambda full, seed: tf.random.stateless_normal(full, seed=seed), shape)
 
     def random_uniform(self, shape):
-        """U[0, 1) noise, seeded by the model and distinct on each replica."""
-        return tf.random.stateless_uniform(shape, seed=self._draw_seed())
+        """U[0, 1) noise, seeded by the model (see `_replica_draw`)."""
+        return self._replica_draw(lambda full, seed: tf.random.stateless_uniform(full, seed=seed), shape)
 
-    _step_seed = None
+    def _replica_draw(self, draw, shape):
+        """`draw(shape, seed)`, or under R replicas this replica's slice of a global draw.
+
+        Noise has the batch first. Every replica draws the global batch (R times its own)
+        with the same seed and keeps the rows of its replica id, so R replicas use
+        exactly the noise one replica would draw for the whole global batch: a
+        distributed step is the single-device step on the same data, and replicas never
+        share latents (the seed generator's state is mirrored, so a per-replica draw
+        would repeat the same latents on every replica).
+        """
+        seed = self._draw_seed()
+        context = tf.distribute.get_replica_context()
+        replicas = 1 if context is None else context.num_replicas_in_sync
+        if replicas == 1:
+            return draw(shape, seed)
+        rows = shape[0]
+        full = draw([rows * replicas] + list(shape[1:]), seed)
+        start = context.replica_id_in_sync_group * rows
+        return full[start : start + rows]
+
+    @property
+    def _noise_step(self):
+        """This thread's `(seed, draws)` of the step being traced; seed None outside a step."""
+        local = self.__dict__.get("_noise_local")
+        if local is None:
+            local = threading.local()
+            object.__setattr__(self, "_noise_local", local)  # not a Keras-tracked attribute
+        if not hasattr(local, "seed"):
+            local.seed, local.draws = None, 0
+        return local
 
     def _advance_seed(self):
         return ops.cast(self.seed_generator.next(), "int64")
 
     def _draw_seed(self):
-        """A stateless seed no other draw of this model uses, on any step or replica.
+        """A stateless seed no other draw of this model uses, on any step.
 
         `SeedGenerator.next` returns `(c, t)` and advances t. Inside `train_step`, draw i
-        of the step gets `(c + i * replicas + replica, t)`: unique over draws and
-        replicas, and over steps through t. The generator's state is mirrored under a
-        distribution strategy, so without the replica id every replica would draw the
-        same latents. Outside a step each draw advances the generator itself.
+        of the step gets `(c + i, t)`: unique over the step's draws, and over steps
+        through t. Outside a step each draw advances the generator itself.
         """
-        if self._step_seed is None:
-            seed, index = self._advance_seed(), 0
-        else:
-            seed, index = self._step_seed, self._step_draws
-            self._step_draws += 1
-        context = tf.distribute.get_replica_context()
-        replicas = 1 if context is None else context.num_replicas_in_sync
-        offset = tf.constant(index * replicas, "int64")
-        if replicas > 1:
-            offset = offset + ops.cast(context.replica_id_in_sync_group, "int64")
-        return seed + ops.stack([offset, tf.constant(0, "int64")])
+        step = self._noise_step
+        if step.seed is None:
+            return self._advance_seed()
+        index, step.draws = step.draws, step.draws + 1
+        return step.seed + tf.constant([index, 0], "int64")
 
     def generate(self, z, labels=None, batch_size=256):
         """Images for latents `z` (an array (N, latent_dim)) or for `z` random latents (an int).
@@ -565,8 +592,14 @@ def _check_conditioning(generator, num_classes):
             raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
 
 
-def _group_batches(dataset, groups):
-    """Regroups a dataset of batches of B into batches of `groups * B`, dropping a rest."""
+def _group_batches(dataset, groups, replicas=1):
+    """Regroups a dataset of batches of B into batches of `groups * B`, dropping a rest.
+
+    With R > 1 replicas the rows are ordered replica by replica: a distribution strategy
+    hands replica r the r-th contiguous part of each global batch, which then holds the
+    r-th part of each of the `groups` batches. Every critic update then sees one original
+    batch over all replicas, as on one device.
+    """
     spec = tf.nest.flatten(dataset.element_spec)[0]
     if spec.shape.rank is None or spec.shape.rank < 1:
         raise ValueError(f"fit needs a batched dataset of images, got elements of spec {spec}")
@@ -574,7 +607,7 @@ def _group_batches(dataset, groups):
     if batch_size is None:
         # A dataset batched without drop_remainder: read B off its first batch.
         batch_size = int(tf.nest.flatten(next(iter(dataset)))[0].shape[0])
-        return dataset.rebatch(groups * batch_size, drop_remainder=True)
+        return _by_replica(dataset.rebatch(groups * batch_size, drop_remainder=True), groups, replicas, batch_size)
     grouped = dataset.rebatch(groups * batch_size, drop_remainder=True)
     batches = int(dataset.cardinality())
     if 0 <= batches < groups:
@@ -585,4 +618,21 @@ def _group_batches(dataset, groups):
     if batches >= 0:
         # All batches are full, so the count is exact; Keras shows it in the progress bar.
         grouped = grouped.apply(tf.data.experimental.assert_cardinality(batches // groups))
-    return grouped
+    return _by_replica(grouped, groups, replicas, batch_size)
+
+
+def _by_replica(grouped, groups, replicas, batch_size):
+    """Reorders each grouped batch (groups, R, B/R, ...) -> (R, groups, B/R, ...)."""
+    if replicas == 1:
+        return grouped
+    if batch_size % replicas:
+        raise ValueError(
+            f"a batch of {batch_size} cannot be split evenly over {replicas} replicas; "
+            f"use a batch size that is a multiple of {replicas}"
+        )
+
+    def reorder(tensor):
+        parts = tf.reshape(tensor, [groups, replicas, batch_size // replicas] + tensor.shape[1:].as_list())
+        return tf.reshape(tf.transpose(parts, [1, 0] + list(range(2, len(parts.shape)))), tf.shape(tensor))
+
+    return grouped.map(lambda *batch: tf.nest.map_structure(reorder, batch if len(batch) > 1 else batch[0]))
