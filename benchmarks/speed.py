@@ -14,7 +14,6 @@ Prints three tables and writes them to BENCHMARKS.md (section "speed"):
 """
 
 import argparse
-import inspect
 import os
 import tempfile
 import time
@@ -37,23 +36,28 @@ from keras_gans.models import VARIANTS  # noqa: E402
 def variant_steps(args):
     rows, wgan_gp_seconds = [], None
     for name, cls in VARIANTS.items():
-        keras.utils.set_random_seed(0)
-        conditional = "num_classes" in inspect.signature(cls.__init__).parameters
-        kwargs = {"num_classes": 10} if conditional else {}
-        model = cls(*cls.default_networks(args.image_size, 3, width=args.width, **kwargs), seed=0, **kwargs)
-        model.compile()
-        batches = model.critic_steps * (args.steps + 1)
-        images = np.random.default_rng(0).uniform(-1, 1, (batches * args.batch_size, args.image_size,
-                                                         args.image_size, 3)).astype("float32")
-        data = images if not conditional else (images, np.arange(len(images), dtype="int32") % 10)
-        dataset = tf.data.Dataset.from_tensor_slices(data).batch(args.batch_size, drop_remainder=True).cache()
-        timer = StepTimer()
-        model.fit(dataset, epochs=1, verbose=0, callbacks=[timer])
-        seconds = timer.seconds_per_step
-        rows.append((name, model.critic_steps, seconds))
+        seconds, model = time_variant(cls, args, jit_compile=False)
+        xla = time_variant(cls, args, jit_compile=True)[0] if args.xla else None
+        rows.append((name, model.critic_steps, seconds, xla))
         if name == "wgan-gp":
             wgan_gp_seconds = seconds, model
     return rows, wgan_gp_seconds
+
+
+def time_variant(cls, args, jit_compile):
+    """Median seconds per generator step of `cls` on its paper networks, and the model."""
+    keras.utils.set_random_seed(0)
+    kwargs = {"num_classes": 10} if cls.conditional else {}
+    model = cls(*cls.default_networks(args.image_size, 3, width=args.width, **kwargs), seed=0, **kwargs)
+    model.compile(jit_compile=jit_compile)
+    batches = model.critic_steps * (args.steps + 1)
+    images = np.random.default_rng(0).uniform(-1, 1, (batches * args.batch_size, args.image_size,
+                                                     args.image_size, 3)).astype("float32")
+    data = images if not cls.conditional else (images, np.arange(len(images), dtype="int32") % 10)
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(args.batch_size, drop_remainder=True).cache()
+    timer = StepTimer()
+    model.fit(dataset, epochs=1, verbose=0, callbacks=[timer])
+    return timer.seconds_per_step, model
 
 
 def reference_ratio(args, ours_model):
@@ -76,14 +80,20 @@ def reference_ratio(args, ours_model):
     return ratios
 
 
-def pipeline_rate(args):
+def pipeline_rate(args, cache=None):
+    """Images/s of `image_folder` over --pipeline-epochs epochs after a first, untimed one.
+
+    With `cache` the first epoch fills it, so the timed epochs read the cache.
+    """
     folder = tempfile.mkdtemp(prefix="speed-jpegs-")
     rng = np.random.default_rng(0)
     for i in range(args.jpegs):
         Image.fromarray(rng.integers(0, 256, (218, 178, 3), dtype=np.uint8)).save(
             os.path.join(folder, f"{i:06d}.jpg"), quality=90)
-    dataset = image_folder(folder, image_size=args.image_size, batch_size=args.batch_size, seed=0)
-    for _ in dataset.take(1):  # warm up the pipeline
+    if cache == "file":
+        cache = os.path.join(tempfile.mkdtemp(prefix="speed-cache-"), "images")
+    dataset = image_folder(folder, image_size=args.image_size, batch_size=args.batch_size, seed=0, cache=cache)
+    for _ in dataset:  # the first epoch: warms the pipeline up, fills a cache
         pass
     start, count = time.perf_counter(), 0
     for _ in range(args.pipeline_epochs):
@@ -117,24 +127,28 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds for the WGAN-GP ratio")
     parser.add_argument("--jpegs", type=int, default=1024, help="JPEGs written for the pipeline benchmark")
     parser.add_argument("--pipeline-epochs", type=int, default=3)
+    parser.add_argument("--xla", action="store_true", help="also time every variant with jit_compile=True")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
 
     rows, (wgan_gp_seconds, wgan_gp) = variant_steps(args)
     ratios = reference_ratio(args, wgan_gp)
     pipeline = pipeline_rate(args)
+    cached = pipeline_rate(args, cache="file")
     consumed = wgan_gp.critic_steps * args.batch_size / wgan_gp_seconds
     serving = serving_rates(wgan_gp)
 
     lines = [f"Variants at {args.image_size}x{args.image_size}x3, width {args.width}, batch {args.batch_size}, "
-             "paper networks and critic steps:", "", "| variant | critic steps | s / generator step |",
-             "| --- | --- | --- |"]
-    lines += [f"| {name} | {k} | {seconds:.4f} |" for name, k, seconds in rows]
+             "paper networks and critic steps:", "",
+             "| variant | critic steps | s / generator step | with XLA (jit_compile) |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | {k} | {seconds:.4f} | {'-' if xla is None else f'{xla:.4f}'} |"
+              for name, k, seconds, xla in rows]
     lines += ["", f"WGAN-GP / plain reference train_step, per round: {', '.join(f'{r:.3f}' for r in ratios)}; "
               f"median **{np.median(ratios):.3f}**", "",
               "| input | images/s |", "| --- | --- |",
               f"| pipeline: JPEG 178x218 decode, centred crop, antialiased resize to {args.image_size}x"
               f"{args.image_size}, batches of {args.batch_size} | {pipeline:.0f} |",
+              f"| the same, epochs after the first read from a file cache (`cache=`) | {cached:.0f} |",
               f"| consumed by WGAN-GP training at {args.image_size} px (above) | {consumed:.0f} |", "",
               "| generation (batches of 256) | images/s |", "| --- | --- |"]
     lines += [f"| {label} | {rate:.0f} |" for label, rate in serving.items()]

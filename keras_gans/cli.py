@@ -72,6 +72,12 @@ def build_parser():
         help="with --dataset celeba: 'tfds' (the default), or a path to img_align_celeba.zip or its "
         "unpacked folder (use it when the tfds download fails)",
     )
+    train.add_argument(
+        "--cache",
+        default=None,
+        help="with celeba or a folder/zip: 'memory', or a file path where the first epoch stores the "
+        "cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again",
+    )
     train.add_argument("--image-size", type=_positive_int, default=64,
                        help="side of the square images: 4 to 7 times a power of two, >= 8 (16, 28, 32, 64, ...)")
     train.add_argument("--channels", type=int, choices=(1, 3), default=None,
@@ -183,6 +189,10 @@ def train(args):
         extra["source"] = args.source or "tfds"
     elif args.source is not None:
         raise ValueError(f"--source applies to --dataset celeba only, not {args.dataset!r}")
+    if args.cache is not None:
+        if args.dataset.lower() == "digits":
+            raise ValueError("--cache applies to celeba and image folders; digits are already in memory")
+        extra["cache"] = args.cache
     if conditional:
         extra["with_labels"] = True
     dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,

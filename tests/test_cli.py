@@ -78,6 +78,7 @@ def test_bad_options_are_refused_by_name(args, message, capsys):
     ("gan", ["--param", "clip_value=0.1"], "--param 'clip_value=0.1': expected NAME=VALUE with NAME one of"),
     ("gan", ["--param", "generator_loss=hinge"], "hinge"),
     ("wgan-gp", ["--source", "x.zip"], "--source applies to --dataset celeba only, not 'digits'"),
+    ("wgan-gp", ["--cache", "memory"], "--cache applies to celeba and image folders; digits are already in memory"),
 ])
 def test_bad_values_give_an_error_naming_them(variant, extra, message, tmp_path, capsys):
     assert cli.main(["train", variant, *TINY, *extra, "--out", str(tmp_path / "x")]) == 2

@@ -38,6 +38,7 @@ def celeba(
     shuffle=True,
     seed=None,
     channels=3,
+    cache=None,
 ):
     """Batches of CelebA face images, cropped to the face and scaled to [-1, 1].
 
@@ -62,6 +63,8 @@ def celeba(
         shuffle: reshuffle every epoch (tfds: file order and a buffer of `SHUFFLE_BUFFER`).
         seed: seed for the shuffle order.
         channels: 1 (grayscale) or 3 (RGB).
+        cache: None, "memory" or a file path: keep the cropped and resized images after the
+            first epoch instead of decoding JPEGs again (see `image_folder`).
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
@@ -91,7 +94,8 @@ def celeba(
         )
     if isinstance(source, str) and source == "tfds":
         return _from_tfds(
-            image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels
+            image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels,
+            _pipeline.check_cache(cache),
         )
     path = os.fspath(source)
     if not os.path.exists(path):
@@ -112,10 +116,11 @@ def celeba(
         crop_size=crop_size,
         shuffle=shuffle,
         seed=seed,
+        cache=cache,
     )
 
 
-def _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels):
+def _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels, cache):
     import tensorflow_datasets as tfds  # slow to import; only this path needs it
 
     try:
@@ -142,13 +147,15 @@ def _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed
     if num_images is not None:
         _pipeline.check_enough(num_images, batch_size, True, f"CelebA split {split!r}")
     images = dataset.map(lambda example: example["image"])
-    if shuffle:
+    if shuffle and cache is None:
         buffer = SHUFFLE_BUFFER if num_images is None else min(num_images, SHUFFLE_BUFFER)
         images = images.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
     images = images.map(
-        lambda contents: _pipeline.decode(contents, image_size, channels, crop_size),
+        lambda contents: _pipeline.decode(contents, image_size, channels, crop_size, scale=cache is None),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
+    if cache is not None:
+        images = _pipeline.cache_decoded(images, cache, shuffle, seed, num_images)
     return _pipeline.finish(images, batch_size, True, num_images)
 
 

@@ -43,6 +43,18 @@ def test_tfds_source_serves_cropped_faces():
     )
 
 
+def test_tfds_source_with_a_file_cache(tmp_path):
+    with tfds.testing.mock_data(num_examples=6):
+        plain = np.concatenate(list(celeba(image_size=16, batch_size=3, shuffle=False)))
+        dataset = celeba(image_size=16, batch_size=3, seed=0, cache=tmp_path / "celeba16")
+        first, second = (np.concatenate(list(dataset)) for _ in range(2))
+    assert list(tmp_path.glob("celeba16*"))
+    flat = lambda images: np.sort(images.reshape(len(images), -1), axis=0)  # noqa: E731
+    # The same faces in another order each epoch, to the cache's uint8 rounding.
+    np.testing.assert_allclose(flat(first), flat(plain), atol=0.5 / 127.5 + 1e-6)
+    np.testing.assert_array_equal(flat(second), flat(first))
+
+
 def test_tfds_source_grayscale():
     with tfds.testing.mock_data(num_examples=2):
         ds = celeba(image_size=8, batch_size=2, channels=1, shuffle=False)
