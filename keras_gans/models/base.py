@@ -245,7 +245,13 @@ class BaseGAN(keras.Model):
             self.update_trackers(values)
         finally:
             step.seed = None
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        results = {name: tracker.result() for name, tracker in self.trackers.items()}
+        if _multi_worker():
+            # Keras 3.15 reduces step outputs across workers with
+            # strategy.reduce("MEAN", v, axis=0), which fails on scalars; shape (1,) reduces
+            # to the same scalar.
+            results = {name: ops.reshape(value, (1,)) for name, value in results.items()}
+        return results
 
     # Set by variants whose discriminator has no batch statistics (no batch norm):
     # one call on real and fake concatenated, so that layers that update state on each
@@ -590,6 +596,11 @@ def _check_conditioning(generator, num_classes):
             raise ValueError(f"num_classes must be an int >= 2, got {num_classes!r}")
         if not takes_labels:
             raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
+
+
+def _multi_worker():
+    strategy = tf.distribute.get_strategy()
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode()
 
 
 def _group_batches(dataset, groups, replicas=1):

@@ -106,3 +106,55 @@ def test_every_variant_fits_under_mirrored_strategy_with_its_default_networks():
         # One epoch of critic_steps batches: one generator step after critic_steps critic updates.
         assert entry["iterations"][1] == 1, (name, entry)
         assert entry["iterations"][0] >= entry["iterations"][1], (name, entry)
+
+
+WORKER = textwrap.dedent(
+    """
+    import json, os, sys
+    import numpy as np, tensorflow as tf, keras
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    from keras_gans.models import WGANGP
+    from keras_gans.networks import build_mlp_discriminator, build_mlp_generator
+    with strategy.scope():
+        keras.utils.set_random_seed(0)
+        model = WGANGP(build_mlp_generator((4, 4, 1), latent_dim=6, hidden=(16,)),
+                       build_mlp_discriminator((4, 4, 1), hidden=(16,)), critic_steps=2, seed=0)
+        model.compile()
+    images = np.random.default_rng(1).uniform(-1, 1, (64, 4, 4, 1)).astype("float32")
+    model.fit(tf.data.Dataset.from_tensor_slices(images).batch(8, drop_remainder=True), epochs=2, verbose=0)
+    np.savez(sys.argv[1], *(model.discriminator.get_weights() + model.generator.get_weights()),
+             iterations=int(model.g_optimizer.iterations.numpy()))
+    """
+)
+
+
+def _free_ports(count):
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("localhost", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+@pytest.mark.large
+def test_multi_worker_mirrored_strategy_two_workers_on_localhost(tmp_path):
+    import numpy as np
+
+    cluster = {"worker": [f"localhost:{port}" for port in _free_ports(2)]}
+    processes = []
+    for index in range(2):
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
+               "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})}
+        processes.append(subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path / f"worker{index}.npz")],
+                                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for process in processes:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-3000:]
+    first, second = (np.load(tmp_path / f"worker{index}.npz") for index in range(2))
+    assert int(first["iterations"]) == int(second["iterations"]) > 0
+    for key in first.files:
+        np.testing.assert_array_equal(first[key], second[key], err_msg=key)
