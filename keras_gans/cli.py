@@ -148,7 +148,9 @@ def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         {"train": train, "sample": sample, "evaluate": evaluate}[args.command](args)
-    except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError) as error:
+    except (
+        ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError, FloatingPointError
+    ) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
         return 2
     return 0
@@ -170,7 +172,7 @@ def train(args):
     import numpy as np
 
     from keras_gans import data, export_generator
-    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, StepTimer
+    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, StepTimer
     from keras_gans.models import variant
     from keras_gans.report import write_report
 
@@ -223,12 +225,12 @@ def train(args):
     best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
+        NaNGuard(),  # before anything that records or saves a step
         FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed, num_images=gif_images,
                       labels=gif_labels),
         LossPlot(out, keys=model.metric_names),
         best,
         keras.callbacks.ModelCheckpoint(checkpoint),
-        keras.callbacks.TerminateOnNaN(),
     ]
     started = time.perf_counter()
     history = model.fit(dataset, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
