@@ -23,6 +23,12 @@ _LABELS = {
     "g_loss": "G loss",
     "gp": "gradient penalty",
     "wasserstein": "Wasserstein estimate",
+    "d_real": "mean D(x)",
+    "d_fake": "mean D(G(z))",
+    "d_mismatched": "mean D(x, wrong label)",
+    "d_class_accuracy": "class accuracy on real",
+    "g_class_accuracy": "class accuracy on generated",
+    "divergence": "f-divergence estimate",
 }
 
 
@@ -330,7 +336,8 @@ class LossPlot(keras.callbacks.Callback):
                 ax.plot((steps[first] + steps[last]) / 2, mean, color=color, linewidth=1.6,
                         label=_LABELS.get(key, key))
             title = " and ".join(_LABELS.get(k, k) for k in keys)
-            ax.set_title(title[:1].upper() + title[1:])
+            # Capitalise a label, never a raw metric key ("d_real" stays as it is).
+            ax.set_title(title[:1].upper() + title[1:] if keys[0] in _LABELS else title)
             ax.legend(loc="best")
             ax.grid(alpha=0.3)
         axes[-1].set_xlabel("generator step")

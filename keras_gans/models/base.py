@@ -516,8 +516,10 @@ class BaseGAN(keras.Model):
         index, step.draws = step.draws, step.draws + 1
         return step.seed + tf.constant([index, 0], "int64")
 
-    def generate(self, z, labels=None, batch_size=256):
+    def generate(self, z, labels=None, batch_size=256, seed=None):
         """Images for latents `z` (an array (N, latent_dim)) or for `z` random latents (an int).
+
+        With an int, `seed` makes the latents reproducible (numpy `default_rng(seed)`).
 
         The generator runs in inference mode (batch norm uses its moving
         statistics), `batch_size` latents at a time. Returns a float32 numpy array
@@ -529,7 +531,7 @@ class BaseGAN(keras.Model):
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             if z < 1:
                 raise ValueError(f"the number of images must be >= 1, got {z}")
-            z = np.random.default_rng().standard_normal((int(z), self.latent_dim)).astype("float32")
+            z = np.random.default_rng(seed).standard_normal((int(z), self.latent_dim)).astype("float32")
         z = np.asarray(z, dtype="float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (N, {self.latent_dim}), got {z.shape}")

@@ -169,3 +169,12 @@ def test_each_draw_of_each_step_is_fresh_and_a_step_advances_the_seed_once():
     first, second = model.sample_latent(4).numpy(), model.sample_latent(4).numpy()
     assert not np.array_equal(first, second)
     assert (model.seed_generator.state.numpy() - state).tolist() == [0, 4]
+
+
+def test_generate_a_count_is_reproducible_with_a_seed():
+    from .conftest import tiny_wgan_gp
+
+    model = tiny_wgan_gp()
+    first, again = model.generate(3, seed=7), model.generate(3, seed=7)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, model.generate(3, seed=8))
