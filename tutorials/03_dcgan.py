@@ -86,22 +86,8 @@ shutil.rmtree(RUN, ignore_errors=True)  # a fresh run: the GIF would otherwise c
 os.makedirs(RUN)
 
 
-def celeba_source():
-    """The CelebA source to read ("tfds" or a path), or None when CelebA is not on this machine."""
-    source = os.environ.get("CELEBA_SOURCE")
-    if source and source != "tfds":
-        return source if os.path.exists(source) else None
-    data_dir = os.environ.get("TFDS_DATA_DIR", os.path.expanduser("~/tensorflow_datasets"))
-    if source == "tfds" and os.path.isdir(os.path.join(data_dir, "celeb_a")):
-        import tensorflow_datasets as tfds
-
-        # is_prepared() only looks at the files; keras_gans.data.celeba would download otherwise.
-        if tfds.builder("celeb_a", data_dir=data_dir).is_prepared():
-            return "tfds"
-    return None
-
-
-SOURCE = celeba_source()
+# celeba_available never downloads: "tfds" only when celeb_a is already prepared, a path only if it exists.
+SOURCE = keras_gans.data.celeba_available(os.environ.get("CELEBA_SOURCE"))
 DATASET = "celeba" if SOURCE else "digits"
 if DATASET == "celeba":
     IMAGE_SIZE, CHANNELS, WIDTH = (16, 3, 8) if QUICK else (64, 3, 64)

@@ -2,13 +2,13 @@
 
 import os
 
-from keras_gans.data.celeba import celeba
+from keras_gans.data.celeba import celeba, celeba_available
 from keras_gans.data.digits import digits
 from keras_gans.data.images import IMAGE_EXTENSIONS, image_folder
 
 DATASET_NAMES = ("digits", "celeba")
 
-__all__ = ["DATASET_NAMES", "IMAGE_EXTENSIONS", "celeba", "digits", "image_folder", "load"]
+__all__ = ["DATASET_NAMES", "IMAGE_EXTENSIONS", "celeba", "celeba_available", "digits", "image_folder", "load"]
 
 
 def load(name, image_size=64, batch_size=64, channels=None, seed=None, **kwargs):

@@ -120,6 +120,37 @@ def celeba(
     )
 
 
+def celeba_available(source="tfds", data_dir=None):
+    """The CelebA source `celeba` can read here without downloading, or None.
+
+    `source="tfds"` is available when tensorflow_datasets has `celeb_a` prepared in `data_dir`
+    (default: $TFDS_DATA_DIR or ~/tensorflow_datasets), checked on the files, never by loading;
+    a path is available when it exists. Notebooks use it to fall back to a stand-in dataset
+    rather than start a 1.4 GB download.
+
+    Args:
+        source: "tfds", a path to img_align_celeba.zip or its folder, or None (nothing given).
+        data_dir: tensorflow_datasets data folder.
+
+    Returns:
+        `source` when `celeba(source=source, data_dir=data_dir)` would read local files, else None.
+
+    Example:
+    >>> celeba_available("/no/such/img_align_celeba.zip") is None
+    True
+    """
+    if source is None:
+        return None
+    if not (isinstance(source, str) and source == "tfds"):
+        return source if os.path.exists(os.fspath(source)) else None
+    data_dir = data_dir or os.environ.get("TFDS_DATA_DIR") or os.path.expanduser("~/tensorflow_datasets")
+    if not os.path.isdir(os.path.join(data_dir, "celeb_a")):
+        return None  # tensorflow_datasets is slow to import; no folder, no dataset
+    import tensorflow_datasets as tfds
+
+    return "tfds" if tfds.builder("celeb_a", data_dir=data_dir).is_prepared() else None
+
+
 def _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels, cache):
     import tensorflow_datasets as tfds  # slow to import; only this path needs it
 

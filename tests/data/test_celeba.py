@@ -145,3 +145,18 @@ def test_unknown_source(tmp_path):
 def test_bad_arguments(tmp_path, kwargs, error, match):
     with pytest.raises(error, match=match):
         celeba(source=str(tmp_path), **kwargs)
+
+
+def test_celeba_available_never_downloads(tmp_path, monkeypatch):
+    from keras_gans.data import celeba_available
+
+    zip_path = tmp_path / "img_align_celeba.zip"
+    assert celeba_available(None) is None
+    assert celeba_available(zip_path) is None
+    zip_path.write_bytes(b"")
+    assert celeba_available(zip_path) == zip_path
+    # An empty tfds folder: no celeb_a prepared, and nothing fetched to find out.
+    monkeypatch.setattr(tfds, "load", lambda *a, **k: pytest.fail("celeba_available must not load"))
+    assert celeba_available("tfds", data_dir=str(tmp_path)) is None
+    (tmp_path / "celeb_a").mkdir()
+    assert celeba_available("tfds", data_dir=str(tmp_path)) is None

@@ -83,7 +83,10 @@ def run(mode, names):
 
 
 EQUIVALENT = ("wgan-gp", "cgan", "sngan")
-OTHERS = tuple(name for name in ("gan", "wgan", "lsgan", "ragan", "fgan") if name in VARIANTS)
+# RaGAN is left out: its losses compare each score with the mean score of the other kind over the
+# batch (Jolicoeur-Martineau 2019, Eq. 10), and a replica averages over its own part of the batch,
+# as batch norm does (measured: weights 4e-4 apart after one step).
+OTHERS = ("gan", "wgan", "lsgan", "fgan")
 
 
 @pytest.mark.parametrize("names", [EQUIVALENT, pytest.param(OTHERS, marks=pytest.mark.large)],
