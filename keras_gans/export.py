@@ -65,7 +65,8 @@ def export_generator(model, path):
         )
     staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
     try:
-        archive.write_out(staging, verbose=False)
+        with _quiet_tensorflow_logger():
+            archive.write_out(staging, verbose=False)
         _write_description(staging, generator, getattr(model, "num_classes", None))
         _replace_dir(staging, path)
     except BaseException:
@@ -105,3 +106,20 @@ def _replace_dir(source, target):
     os.replace(source, target)
     if old:
         shutil.rmtree(old, ignore_errors=True)
+
+
+class _quiet_tensorflow_logger:
+    """Raises TensorFlow's Python logger to WARNING for a block.
+
+    In IPython TensorFlow logs at INFO, and saving prints "Assets written to: <the staging
+    folder>" twice, a temporary path the user never sees again; `verbose=False` does not stop it.
+    """
+
+    def __enter__(self):
+        self.logger = tf.get_logger()
+        self.level = self.logger.level
+        self.logger.setLevel(max(self.level, 30))  # logging.WARNING
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
+        return False

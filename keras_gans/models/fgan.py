@@ -23,6 +23,13 @@ class FGAN(BaseGAN):
     Metrics: `d_loss`, `g_loss`, and `divergence`, the discriminator's estimate of
     the bound `E_P[g_f(V(x))] - E_Q[f*(g_f(V(G(z))))]` (equal to `-d_loss`).
 
+    Unbounded divergences can diverge: with "reverse_kl", "neyman" and
+    "squared_hellinger" the real term contains exp(-V), which overflows float32
+    once V < -88 (the loss is then truly -inf, not a rounding error); measured on
+    the ring of 8 Gaussians with Adam(1e-3), reverse KL went to NaN within 2,000
+    steps (tutorial 07). Use `keras_gans.callbacks.NaNGuard` to stop at the first
+    such step, a smaller learning rate, or "jensen_shannon".
+
     Departure from the paper: the two players update in turn (Algorithm 1 of
     Goodfellow et al.), not simultaneously from one gradient evaluation as the
     paper's single-step Algorithm 1.
