@@ -183,6 +183,31 @@ class BaseGAN(keras.Model):
             for layer in network.layers
         )
 
+    # Keras saves a layer's weights but not its seed generators' states: without these two
+    # methods a loaded model would draw step 1's noise (and dropout masks) again instead of
+    # the next step's. The model's own generator and those of the networks' layers (Dropout)
+    # are stored, in the networks' layer order.
+    _SEED_KEY = "seed_generator_state_"
+
+    def _all_seed_generators(self):
+        found = [self.seed_generator]
+        for network in (self.generator, self.discriminator):
+            for layer in network._flatten_layers(include_self=False):  # Keras offers no public walk
+                found += list(getattr(layer, "_seed_generators", ()))
+        return found
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, generator in enumerate(self._all_seed_generators()):
+            store[f"{self._SEED_KEY}{i}"] = generator.state.numpy()
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        for i, generator in enumerate(self._all_seed_generators()):
+            if f"{self._SEED_KEY}{i}" in keys:  # absent from files saved before this was stored
+                generator.state.assign(np.asarray(store[f"{self._SEED_KEY}{i}"]))
+        super().load_own_variables({key: store[key] for key in keys if not key.startswith(self._SEED_KEY)})
+
     def get_compile_config(self):
         if not getattr(self, "compiled", False):
             return None
