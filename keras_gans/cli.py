@@ -103,6 +103,10 @@ def build_parser():
                        "clip_value=0.02 (wgan); repeatable")
     train.add_argument("--frame-every", type=_positive_int, default=1, help="a GIF frame every this many epochs")
     train.add_argument("--seed", type=int, default=0, help="seed of weights, noise and data order")
+    train.add_argument("--resume", action="store_true",
+                       help="continue the run in --out from its last completed epoch (its backup/ folder: "
+                       "networks, both optimizers, noise-generator state, epoch), keeping its frames, GIF and "
+                       "loss CSV; also trains a finished run on to a larger --epochs")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                        help="Keras progress: 0 silent, 1 progress bar, 2 one line per epoch")
 
@@ -185,6 +189,7 @@ def train(args):
             f"has them (got {args.dataset!r})"
         )
     out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
+    resume_epoch = _resume_epoch(out, args)
     keras.utils.set_random_seed(args.seed)
     extra = {}
     if args.dataset.lower() == "celeba":
@@ -197,8 +202,11 @@ def train(args):
         extra["cache"] = args.cache
     if conditional:
         extra["with_labels"] = True
+    # A resumed run cannot replay the data order of the epochs it skips (the pipeline
+    # restarts), so it shuffles with a seed of its own rather than repeat epoch 1's order.
+    data_seed = args.seed + _DATA_SEED_STRIDE * resume_epoch
     dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
-                        channels=args.channels, seed=args.seed, **extra)
+                        channels=args.channels, seed=data_seed, **extra)
     image_spec = dataset.element_spec[0] if conditional else dataset.element_spec
     image_shape = tuple(image_spec.shape[1:])
     channels = image_shape[-1]
@@ -230,13 +238,18 @@ def train(args):
                       labels=gif_labels),
         LossPlot(out, keys=model.metric_names),
         best,
-        keras.callbacks.ModelCheckpoint(checkpoint),
+        keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: _save_atomically(model, checkpoint)),
+        # Last, so an epoch's backup exists only once its frames, rows and checkpoint do;
+        # two copies, so a kill while writing one leaves the other. Kept after training so
+        # that --resume with a larger --epochs trains a finished run on.
+        keras.callbacks.BackupAndRestore(os.path.join(out, _BACKUP), double_checkpoint=True,
+                                         delete_checkpoint=False),
     ]
     started = time.perf_counter()
     history = model.fit(dataset, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                         callbacks=callbacks, verbose=args.verbose)
     wall = time.perf_counter() - started
-    model.save(checkpoint)
+    _save_atomically(model, checkpoint)
     export_generator(model, os.path.join(out, "generator"))
 
     artifacts = {
@@ -259,6 +272,8 @@ def train(args):
             "image shape": image_shape,
             "generator steps": f"{generator_steps} ({model.critic_steps} critic steps each, "
             f"{generator_steps * model.critic_steps} critic updates)",
+            **({"resumed": f"from the end of epoch {resume_epoch} (timing covers the epochs after it)"}
+               if resume_epoch else {}),
         },
         timing={"wall_seconds": wall, "seconds_per_step": timer.seconds_per_step,
                 "first_step_seconds": timer.first_step_seconds, "critic_steps": model.critic_steps,
@@ -268,8 +283,83 @@ def train(args):
         best_scores=getattr(best, "scores", None),
     )
     print(f"Wrote {', '.join(artifacts.values())} and report.md to {out}/ "
-          f"({generator_steps} generator steps in {wall:.0f} s)")
+          f"({len(timer.step_seconds) + (timer.first_step_seconds is not None)} generator steps in {wall:.0f} s"
+          + (f", {generator_steps} since the run began)" if resume_epoch else ")"))
     return report
+
+
+# The CLI's BackupAndRestore folder inside --out, and the files of a run that a new run
+# (without --resume) would mix with or overwrite.
+_BACKUP = "backup"
+_RUN_FILES = ("losses.csv", "frames", "training.gif", "model.keras", "report.md", _BACKUP)
+# Only a partial first epoch's files; fixed_noise.npy is derived from --seed and kept.
+_FIRST_EPOCH_FILES = ("losses.csv", "losses.png", "frames", "training.gif", "best_samples.png")
+_DATA_SEED_STRIDE = 1_000_003
+
+
+def _resume_epoch(out, args):
+    """The completed epoch a `--resume` continues from (0: start afresh); refuses to mix runs.
+
+    Without --resume a folder holding a run is refused rather than overwritten. With it and
+    no backup (killed in the first epoch), that partial epoch's files are removed: they
+    describe steps the new start redoes.
+    """
+    import shutil
+
+    found = [name for name in _RUN_FILES if os.path.exists(os.path.join(out, name))]
+    if not args.resume:
+        if found:
+            raise ValueError(
+                f"{out!r} already holds a run ({', '.join(found)}): pass --resume to continue it, or "
+                "choose another --out (or delete the folder) to start a new one"
+            )
+        return 0
+    metadata = os.path.join(out, _BACKUP, "training_metadata.json")
+    if not os.path.exists(metadata) and not os.path.exists(metadata + ".bkp"):
+        stale = [name for name in _FIRST_EPOCH_FILES if os.path.exists(os.path.join(out, name))]
+        for name in stale:
+            path = os.path.join(out, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        print(f"Nothing to resume in {out} (no completed epoch backed up); starting afresh"
+              + (f", removed the partial first epoch's {', '.join(stale)}" if stale else ""))
+        return 0
+    epoch = _backup_epoch(metadata)
+    if epoch is None:
+        # A kill while writing the backup: fall back to its previous copy, weights and all
+        # (Keras itself falls back only when the weights file fails to open).
+        epoch = _backup_epoch(metadata + ".bkp")
+        if epoch is None:
+            raise ValueError(f"cannot read the backup of {out!r}: {metadata} and its .bkp copy are unreadable")
+        weights = os.path.join(out, _BACKUP, "latest.weights.h5")
+        for path in (metadata, weights):
+            shutil.copyfile(path + ".bkp", path)
+        print(f"{metadata} was unreadable; using the backup's previous copy")
+    if epoch >= args.epochs:
+        raise ValueError(
+            f"the run in {out!r} already finished {epoch} epochs and --epochs is {args.epochs}: "
+            "pass a larger --epochs to train it on"
+        )
+    print(f"Resuming {out} after epoch {epoch} of {args.epochs}")
+    return epoch
+
+
+def _backup_epoch(path):
+    """The epoch in a BackupAndRestore metadata file, or None if it is missing or unreadable."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            return int(json.load(f)["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_atomically(model, path):
+    """`model.save(path)` through a temporary name, so a kill mid-write keeps the previous file."""
+    from keras_gans.images import atomic_write
+
+    with atomic_write(path) as tmp:
+        model.save(tmp)
 
 
 def sample(args):

@@ -21,6 +21,7 @@ class TrainingClock:
     Example:
     >>> clock = TrainingClock()
     >>> clock.start(first_epoch=0, steps_per_epoch=10, last_epoch=0, last_step=0)
+    False
     >>> clock.begin_epoch(0); clock.end_batch(0); clock.end_batch(1)
     1
     1
@@ -33,16 +34,26 @@ class TrainingClock:
         self.epoch = 0
         self.step = 0
         self.batches_done = 0
+        self.resumed = False
 
-    def start(self, first_epoch, steps_per_epoch, last_epoch, last_step):
-        """Sets the numbering for a fit whose first Keras epoch index is `first_epoch`."""
-        if first_epoch > 0:
-            # fit(initial_epoch=k) resumes a run: Keras passes the real epoch index,
-            # so trust it. Steps follow from it when the epoch length is known
-            # (this also rewinds correctly to an older checkpoint); else continue
-            # the count found on disk.
+    def start(self, first_epoch, steps_per_epoch, last_epoch, last_step, model_step=None):
+        """Sets the numbering for a fit whose first Keras epoch index is `first_epoch`.
+
+        Returns True when the fit resumes a run (`first_epoch > 0`): records on disk
+        past `(self.epoch, self.step)` then come from an interrupted run whose
+        progress after its last backup is being redone, and callers drop them.
+        """
+        self.resumed = first_epoch > 0
+        if self.resumed:
+            # fit(initial_epoch=k), or BackupAndRestore, resumes a run: Keras passes the
+            # real epoch index, so trust it. Steps follow from it when the epoch length
+            # is known (this also rewinds to an older checkpoint); else from the
+            # model's generator step count (restored with it), else the records.
             self.epoch_offset = 0
-            self.step = first_epoch * steps_per_epoch if steps_per_epoch else last_step
+            if steps_per_epoch:
+                self.step = first_epoch * steps_per_epoch
+            else:
+                self.step = last_step if model_step is None else model_step
         else:
             # Epoch index 0 with records on disk: a new fit into the same folder
             # restarted Keras' count (no initial_epoch). Continue after the records
@@ -50,6 +61,11 @@ class TrainingClock:
             self.epoch_offset = last_epoch
             self.step = last_step
         self.epoch = first_epoch + self.epoch_offset
+        return self.resumed
+
+    def is_after(self, epoch, step):
+        """True when a record taken at (`epoch`, `step`) lies past the current position."""
+        return step > self.step or epoch > self.epoch
 
     def begin_epoch(self, epoch):
         """Enters Keras epoch index `epoch` (0-based); `self.epoch` becomes its 1-based number."""
@@ -68,3 +84,9 @@ class TrainingClock:
         self.batches_done = done
         self.step += advanced
         return advanced
+
+
+def generator_step(model):
+    """The model's count of generator updates, or None for a model without `g_optimizer`."""
+    optimizer = getattr(model, "g_optimizer", None)
+    return None if optimizer is None else int(optimizer.iterations)

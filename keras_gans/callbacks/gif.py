@@ -7,7 +7,7 @@ import keras
 import numpy as np
 from PIL import Image
 
-from keras_gans.callbacks._progress import TrainingClock
+from keras_gans.callbacks._progress import TrainingClock, generator_step
 from keras_gans.callbacks._checks import positive_int
 from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
@@ -34,11 +34,13 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     kept in memory palettised (about 0.3 MB each at that size): for long runs
     prefer `every_n_epochs` or a large `every_n_steps`.
 
-    Resumed runs: with `fit(initial_epoch=k)` Keras passes the real epoch index and
-    numbering follows it; a new `fit` without `initial_epoch` (Keras restarts at
-    epoch 0) continues after the last frame on disk. Either way frame names do not
-    collide with earlier ones except for the start frame, which shows the same
-    model state as the last frame of the earlier run and replaces it.
+    Resumed runs: with `fit(initial_epoch=k)` or `keras.callbacks.BackupAndRestore`
+    (which restores epoch k) numbering follows Keras' epoch index, and frames the
+    interrupted run took after epoch k (during training that is now redone) are
+    deleted, so the GIF has each position once; a new `fit` without `initial_epoch`
+    (Keras restarts at epoch 0) continues after the last frame on disk. Either way
+    the start frame shows the same model state as the earlier run's frame at that
+    position and replaces it.
 
     Identical consecutive frames are merged into one longer frame by the GIF
     encoder; the captions normally make every frame distinct.
@@ -128,7 +130,9 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             # reveal the initial epoch of a resumed fit.
             self._started = True
             last_epoch, last_step = self._last_position()
-            self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step)
+            if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step,
+                                generator_step(self.model)):
+                self._drop_frames_after_position()
             self._write_frame(self.clock.epoch)
         self.clock.begin_epoch(epoch)
 
@@ -182,6 +186,20 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             if match:
                 found.append((int(match.group(1)), int(match.group(2)), name))
         return sorted(found)
+
+    def _drop_frames_after_position(self):
+        """Deletes frames an interrupted run took after the checkpoint this fit resumes.
+
+        That stretch of training is redone, so its frames would appear twice (or show a
+        future the resumed run does not take).
+        """
+        dropped = [name for epoch, step, name in self._frame_files() if self.clock.is_after(epoch, step)]
+        for name in dropped:
+            os.remove(os.path.join(self.frames_dir, name))
+            self._frame_cache.pop(name, None)
+        if dropped:
+            print(f"FixedNoiseGIF: resuming at epoch {self.clock.epoch}, step {self.clock.step}; removed "
+                  f"{len(dropped)} later frame(s) of the interrupted run: {', '.join(dropped)}")
 
     def _last_position(self):
         frames = self._frame_files()

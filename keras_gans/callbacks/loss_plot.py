@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from keras_gans.callbacks._checks import positive_int
-from keras_gans.callbacks._progress import TrainingClock
+from keras_gans.callbacks._progress import TrainingClock, generator_step
 from keras_gans.images import atomic_write
 
 # Points drawn per line at most (about twice the plot's width in pixels); longer
@@ -41,6 +41,11 @@ def _scalar(value):
     except (TypeError, ValueError):
         return None
     return float(array.reshape(())) if array.size == 1 else None
+
+
+def _cell(value):
+    """A CSV cell: empty for a value the step did not report (read back as NaN)."""
+    return "" if math.isnan(value) else value
 
 
 class _EMA:
@@ -130,9 +135,13 @@ class LossPlot(keras.callbacks.Callback):
         smoothing: EMA factor in [0, 1) for the thick lines; 0 draws the raw values.
         csv_name: CSV file name inside `out_dir`.
         png_name: PNG file name inside `out_dir`.
-        append: continue an existing CSV (a resumed run): its rows stay, its columns
-            are reused, step numbering continues, and the plot shows the whole run.
-            False overwrites it.
+        append: whether to continue an existing CSV: its rows stay, its columns are
+            reused, step numbering continues, and the plot shows the whole run. None
+            (default) continues it when the fit resumes a run (Keras' first epoch index
+            > 0, as with `initial_epoch` or `keras.callbacks.BackupAndRestore`) and
+            overwrites it otherwise; True always continues, False always overwrites.
+            Rows an interrupted run logged after the epoch a fit resumes from are
+            dropped, since those steps are redone: one row per step.
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -158,7 +167,7 @@ class LossPlot(keras.callbacks.Callback):
         smoothing=0.9,
         csv_name="losses.csv",
         png_name="losses.png",
-        append=False,
+        append=None,
     ):
         super().__init__()
         if isinstance(keys, str):
@@ -174,6 +183,8 @@ class LossPlot(keras.callbacks.Callback):
         self.keys = keys
         self.every_n_steps = positive_int("every_n_steps", every_n_steps)
         self.smoothing = float(smoothing)
+        if append not in (None, True, False):
+            raise ValueError(f"append must be None, True or False, got {append!r}")
         self.append = append
         self.out_dir = os.fspath(out_dir)
         self.csv_path = os.path.join(self.out_dir, csv_name)
@@ -196,30 +207,25 @@ class LossPlot(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.out_dir, exist_ok=True)
-        self._set_columns(None)
-        self._last_position = (0, 0)
-        if self.append and os.path.exists(self.csv_path) and os.path.getsize(self.csv_path) > 0:
-            self._read_existing_csv()
-            mode = "a"
-            with open(self.csv_path, "rb") as f:
-                f.seek(-1, os.SEEK_END)
-                ends_a_line = f.read(1) in (b"\n", b"\r")
-        else:
-            mode = "w"
         # Close a file left open by a fit that raised (Keras then skips on_train_end).
         self._close()
-        self._csv_file = open(self.csv_path, mode, newline="", encoding="utf-8")
-        self._writer = csv.writer(self._csv_file)
-        if mode == "a" and not ends_a_line:
-            # A last row cut short lacks its line end; end it so ours start a line.
-            self._csv_file.write(self._writer.dialect.lineterminator)
+        self._set_columns(None)
+        self._last_position = (0, 0)
         self._started = False
 
     def on_epoch_begin(self, epoch, logs=None):
         if not self._started:
-            # Only here does Keras reveal the initial epoch of a resumed fit.
+            # Only here does Keras reveal the initial epoch of a resumed fit (set by
+            # BackupAndRestore in its own on_train_begin, which may run after ours).
             self._started = True
-            self.clock.start(epoch, (self.params or {}).get("steps"), *self._last_position)
+            append = self.append if self.append is not None else epoch > 0
+            if append and os.path.exists(self.csv_path) and os.path.getsize(self.csv_path) > 0:
+                self._read_existing_csv()
+            if self.clock.start(epoch, (self.params or {}).get("steps"), *self._last_position,
+                                generator_step(self.model)):
+                self._drop_rows_after_position()
+            if self._csv_file is None or self._csv_file.closed:
+                self._open_csv("a" if append and self.history["step"] else "w")
         self.clock.begin_epoch(epoch)
         # Trackers restart each epoch: m_0 = 0 at t = 0 for every key.
         self._previous = {}
@@ -286,6 +292,42 @@ class LossPlot(keras.callbacks.Callback):
             self._record(step, epoch, values)
         if self.history["step"]:
             self._last_position = (self.history["epoch"][-1], self.history["step"][-1])
+
+    def _open_csv(self, mode):
+        ends_a_line = True
+        if mode == "a":
+            with open(self.csv_path, "rb") as f:
+                f.seek(-1, os.SEEK_END)
+                ends_a_line = f.read(1) in (b"\n", b"\r")
+        self._csv_file = open(self.csv_path, mode, newline="", encoding="utf-8")
+        self._writer = csv.writer(self._csv_file)
+        if not ends_a_line:
+            # A last row cut short lacks its line end; end it so ours start a line.
+            self._csv_file.write(self._writer.dialect.lineterminator)
+
+    def _drop_rows_after_position(self):
+        """Rewrites the CSV without the rows an interrupted run logged after the resumed checkpoint.
+
+        Those steps are redone, and a CSV must keep one row per step.
+        """
+        kept = [i for i, (epoch, step) in enumerate(zip(self.history["epoch"], self.history["step"]))
+                if not self.clock.is_after(epoch, step)]
+        dropped = len(self.history["step"]) - len(kept)
+        if not dropped:
+            return
+        rows = [{k: self.history[k][i] for k in self.history} for i in kept]
+        self._set_columns(self.columns)
+        for row in rows:
+            self._record(row.pop("step"), row.pop("epoch"), row)
+        with atomic_write(self.csv_path) as tmp:
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f)
+                writer.writerow(["step", "epoch", *self.columns])
+                for i in range(len(rows)):
+                    writer.writerow([self.history["step"][i], self.history["epoch"][i],
+                                     *(_cell(self.history[k][i]) for k in self.columns)])
+        print(f"LossPlot: resuming at epoch {self.clock.epoch}, step {self.clock.step}; removed {dropped} "
+              f"later row(s) of the interrupted run from {self.csv_path}")
 
     def _set_columns(self, columns):
         self.columns = columns

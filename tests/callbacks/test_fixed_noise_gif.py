@@ -63,6 +63,16 @@ def test_resumed_fit_reuses_noise_and_continues_frames(tmp_path, make_gan, run_f
     assert gif_frames(tmp_path).shape[0] == 5
 
 
+def test_resume_from_an_earlier_epoch_drops_the_interrupted_runs_later_frames(tmp_path, make_gan, run_fit, capsys):
+    model = make_gan()
+    # Frames every step; the run got to epoch 3 but its backup (BackupAndRestore) is of epoch 1.
+    run_fit(model, [FixedNoiseGIF(tmp_path, num_images=4, every_n_steps=1)], epochs=3, steps=2)
+    run_fit(model, [FixedNoiseGIF(tmp_path, num_images=4, every_n_steps=1)], epochs=3, steps=2, initial_epoch=1)
+    assert frame_names(tmp_path) == [f"epoch_{(s + 1) // 2:04d}_step_{s:07d}.png" for s in range(7)]
+    assert gif_frames(tmp_path).shape[0] == 7  # each step once
+    assert "removed 4 later frame(s) of the interrupted run" in capsys.readouterr().out
+
+
 def test_fit_restarting_epoch_count_continues_after_last_frame(tmp_path, make_gan, run_fit):
     model = make_gan()
     gif = FixedNoiseGIF(tmp_path, num_images=4)

@@ -121,6 +121,24 @@ def test_append_continues_steps_and_plots_whole_run(tmp_path, make_gan, run_fit)
     assert [int(r[0]) for r in read_csv(tmp_path / "losses.csv")[1]] == [1, 2]
 
 
+def test_resumed_fit_continues_the_csv_and_replaces_rows_after_its_epoch(tmp_path, make_gan, run_fit):
+    model = make_gan()
+    run_fit(model, [LossPlot(tmp_path)], epochs=3, steps=2)
+    # As BackupAndRestore restoring epoch 1 of a run killed in epoch 3: the default append
+    # continues the CSV, and rows 3-6, redone now, appear once.
+    resumed = LossPlot(tmp_path)
+    run_fit(model, [resumed], epochs=3, steps=2, initial_epoch=1)
+    _, rows = read_csv(tmp_path / "losses.csv")
+    assert [(int(r[0]), int(r[1])) for r in rows] == [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (6, 3)]
+    assert resumed.history["step"] == [1, 2, 3, 4, 5, 6]
+    assert len(resumed.smoothed["d_loss"]) == 6
+
+
+def test_append_must_be_none_or_a_bool(tmp_path):
+    with pytest.raises(ValueError, match="append must be None, True or False, got 'yes'"):
+        LossPlot(tmp_path, append="yes")
+
+
 def test_append_after_fit_restarting_epoch_count(tmp_path):
     drive(LossPlot(tmp_path, keys=("d_loss",)), [[1.0, 1.0]])
     drive(LossPlot(tmp_path, keys=("d_loss",), append=True), [[2.0, 2.0]])
