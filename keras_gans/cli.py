@@ -190,6 +190,7 @@ def train(args):
         )
     out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
     resume_epoch = _resume_epoch(out, args)
+    _check_run_options(out, args, resume_epoch)
     keras.utils.set_random_seed(args.seed)
     extra = {}
     if args.dataset.lower() == "celeba":
@@ -245,6 +246,10 @@ def train(args):
         keras.callbacks.BackupAndRestore(os.path.join(out, _BACKUP), double_checkpoint=True,
                                          delete_checkpoint=False),
     ]
+    if args.lr is not None:
+        # After BackupAndRestore: the backup holds the optimizers' learning rates, and a
+        # resumed run given --lr (say, lower after a NaN) must use the new one.
+        callbacks.append(keras.callbacks.LambdaCallback(on_train_begin=lambda logs: _set_learning_rate(model, args.lr)))
     started = time.perf_counter()
     history = model.fit(dataset, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
                         callbacks=callbacks, verbose=args.verbose)
@@ -291,7 +296,7 @@ def train(args):
 # The CLI's BackupAndRestore folder inside --out, and the files of a run that a new run
 # (without --resume) would mix with or overwrite.
 _BACKUP = "backup"
-_RUN_FILES = ("losses.csv", "frames", "training.gif", "model.keras", "report.md", _BACKUP)
+_RUN_FILES = ("losses.csv", "frames", "training.gif", "model.keras", "report.md", _BACKUP, "run.json")
 # Only a partial first epoch's files; fixed_noise.npy is derived from --seed and kept.
 _FIRST_EPOCH_FILES = ("losses.csv", "losses.png", "frames", "training.gif", "best_samples.png")
 _DATA_SEED_STRIDE = 1_000_003
@@ -341,6 +346,44 @@ def _resume_epoch(out, args):
         )
     print(f"Resuming {out} after epoch {epoch} of {args.epochs}")
     return epoch
+
+
+# Options that fix the networks' shapes or the data: a resumed run must keep them.
+_FIXED_ON_RESUME = ("variant", "dataset", "source", "image_size", "channels", "latent_dim", "width", "param", "seed")
+
+
+def _check_run_options(out, args, resume_epoch):
+    """Records the run's options in run.json; a resume must keep those in _FIXED_ON_RESUME.
+
+    Others (--epochs, --lr, --batch-size, --critic-steps, ...) may change, and are reported.
+    """
+    import json
+
+    from keras_gans.images import atomic_write
+
+    path = os.path.join(out, "run.json")
+    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume")}
+    if resume_epoch and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            earlier = json.load(f)
+        changed = {key: (earlier.get(key), value) for key, value in options.items() if earlier.get(key) != value}
+        fixed = {key: pair for key, pair in changed.items() if key in _FIXED_ON_RESUME}
+        if fixed:
+            raise ValueError(
+                f"--resume must keep the options of the run in {out!r}; changed: "
+                + ", ".join(f"--{key.replace('_', '-')} {old!r} -> {new!r}" for key, (old, new) in fixed.items())
+            )
+        if changed:
+            print("Changed for the resumed epochs: " + ", ".join(
+                f"--{key.replace('_', '-')} {old!r} -> {new!r}" for key, (old, new) in changed.items()))
+    with atomic_write(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(options, f, indent=2)
+
+
+def _set_learning_rate(model, learning_rate):
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        optimizer.learning_rate = learning_rate
 
 
 def _backup_epoch(path):

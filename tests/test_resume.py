@@ -154,7 +154,7 @@ def test_resume_trains_a_finished_run_on_and_refuses_to_mix_runs(tmp_path, capsy
     assert tiny_run(out, 1) == 0
     # A second run into the same folder is refused, naming what it would overwrite.
     assert tiny_run(out, 1) == 2
-    assert "already holds a run (losses.csv, frames, training.gif, model.keras, report.md, backup)" in (
+    assert "already holds a run (losses.csv, frames, training.gif, model.keras, report.md, backup, run.json)" in (
         capsys.readouterr().err)
     assert tiny_run(out, 1, "--resume") == 2
     assert "already finished 1 epochs and --epochs is 1" in capsys.readouterr().err
@@ -189,3 +189,18 @@ def test_resume_falls_back_to_the_previous_backup_copy(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "using the backup's previous copy" in printed and "after epoch 1 of 2" in printed
     assert read_steps(out / "losses.csv")[0] == [1, 2, 3, 4]
+
+
+def test_resume_keeps_the_networks_options_and_applies_a_new_learning_rate(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert tiny_run(out, 1) == 0
+    assert tiny_run(out, 2, "--resume", "--width", "8", "--latent-dim", "4") == 2
+    error = capsys.readouterr().err
+    assert "--resume must keep the options of the run" in error
+    assert "--latent-dim 8 -> 4, --width 4 -> 8" in error
+    # The backup holds the optimizers' learning rates; --lr given on resume must win over them.
+    assert tiny_run(out, 2, "--resume", "--lr", "0.003") == 0
+    assert "Changed for the resumed epochs: --epochs 1 -> 2, --lr None -> 0.003" in capsys.readouterr().out
+    model = keras.models.load_model(out / "model.keras")
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(0.003)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(0.003)
