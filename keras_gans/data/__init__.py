@@ -2,13 +2,17 @@
 
 import os
 
+from keras_gans.data._checks import MAX_FILE_BYTES, MAX_IMAGE_PIXELS
 from keras_gans.data.celeba import celeba, celeba_available
 from keras_gans.data.digits import digits
 from keras_gans.data.images import IMAGE_EXTENSIONS, image_folder
 
 DATASET_NAMES = ("digits", "celeba")
 
-__all__ = ["DATASET_NAMES", "IMAGE_EXTENSIONS", "celeba", "celeba_available", "digits", "image_folder", "load"]
+__all__ = [
+    "DATASET_NAMES", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
+    "digits", "image_folder", "load",
+]
 
 
 def load(name, image_size=64, batch_size=64, channels=None, seed=None, **kwargs):

@@ -46,15 +46,23 @@ def image_folder(
     repeated to three channels and alpha is dropped; `channels=1` converts to gray.
 
     Unreadable files are skipped rather than crashing an epoch. For a folder, a byte-level
-    pre-scan (empty files, unknown magic bytes, JPEG without the FFD9 end marker, PNG without
-    IEND, GIF without its trailer, BMP shorter than its header says) runs before the pipeline is
-    built, and one `UserWarning` gives the count and the first names. A .zip is not unpacked nor
-    read up front (CelebA's is 1.4 GB): empty members are skipped at once, the other checks run
-    lazily in the Python generator that feeds tf.data, and one warning per newly found batch of
-    bad members comes at the end of the pass that met them; those members count towards
-    `cardinality()` and are replaced by other images, so the number of batches stays the same.
-    Files that pass the checks but still fail to decode are dropped inside the pipeline
-    (`ignore_errors`, logged by TensorFlow) and replaced the same way.
+    pre-scan (empty files, unknown magic bytes, JPEG without the FFD9 end marker after its scan
+    or with broken marker segments, PNG without IHDR or IEND, GIF without its trailer, BMP
+    shorter than its header says, unreadable files) runs before the pipeline is built, and one
+    `UserWarning` gives the count and the first names; subfolders that cannot be listed get a
+    warning of their own. A .zip is not unpacked nor read up front (CelebA's is 1.4 GB): empty
+    and oversized members are skipped at once, the other checks run lazily in the Python
+    generator that feeds tf.data, and one warning per newly found batch of bad members comes at
+    the end of the pass that met them; those members count towards `cardinality()` and are
+    replaced by other images, so the number of batches stays the same. Files that pass the
+    checks but still fail to decode are dropped inside the pipeline (`ignore_errors`, logged by
+    TensorFlow) and replaced the same way.
+
+    Huge images: a file whose header declares more than `MAX_IMAGE_PIXELS` pixels (89,478,485,
+    Pillow's decompression-bomb limit; a 100000 x 100000 PNG header, say) or that is larger than
+    `MAX_FILE_BYTES` (1 GiB) is skipped by the same checks, with its size in the warning, so it
+    is never decoded. Anything smaller is decoded whole and resized: a 6000 x 6000 photo works,
+    at about 0.6 GB of memory and a few seconds of CPU per image.
 
     Args:
         path: a folder or a .zip file.
@@ -83,6 +91,7 @@ def image_folder(
 
     Raises:
         FileNotFoundError: if `path` does not exist.
+        PermissionError: if the folder `path` itself cannot be listed.
         ValueError: if `path` holds no image files or is neither a folder nor a zip, if fewer
             usable images than `batch_size` remain with `drop_remainder`, or if an argument is
             invalid.
@@ -160,13 +169,33 @@ def _scan(paths):
     return [_checks.file_problem(path) for path in paths]
 
 
-def _folder_files(path, shuffle, seed):
-    relative = []
-    for root, folders, files in os.walk(path):
+def _walk_images(path):
+    """Relative names of the image files under the folder `path`, sorted by folder then name.
+
+    os.walk skips folders it cannot list unless told; the root raises PermissionError and a
+    subfolder gives a warning, so missing images are never silent.
+    """
+    relative, errors = [], []
+    for root, folders, files in os.walk(path, onerror=errors.append):
         folders[:] = sorted(f for f in folders if not f.startswith(".") and f != "__MACOSX")
         relative.extend(
             os.path.relpath(os.path.join(root, f), path) for f in sorted(files) if _accepted(f)
         )
+    unlisted = {os.path.relpath(error.filename, path): error.strerror for error in errors}
+    if "." in unlisted:
+        raise PermissionError(f"cannot list the folder {path!r}: {unlisted['.']}")
+    if unlisted:
+        shown = "; ".join(f"{name}: {reason}" for name, reason in sorted(unlisted.items()))
+        warnings.warn(
+            f"skipped {len(unlisted)} subfolder(s) of {path!r} that cannot be listed: {shown}",
+            UserWarning,
+            stacklevel=4,  # the caller of image_folder
+        )
+    return relative
+
+
+def _folder_files(path, shuffle, seed):
+    relative = _walk_images(path)
     if not relative:
         raise _no_images_error(path)
     full = [os.path.join(path, name) for name in relative]
@@ -194,10 +223,12 @@ def _zip_members(path, shuffle, seed):
     if not members:
         raise _no_images_error(path)
     members.sort(key=lambda m: m.filename)
-    empty = {m.filename: "empty file" for m in members if m.file_size == 0}
-    if empty:
-        _warn_skipped(empty, len(members), path)
-    names = [m.filename for m in members if m.file_size > 0]
+    # The zip directory gives each member's size, and reading a member stops there.
+    unread = {m.filename: _checks.size_problem(m.file_size) for m in members}
+    unread = {name: problem for name, problem in unread.items() if problem}
+    if unread:
+        _warn_skipped(unread, len(members), path)
+    names = [m.filename for m in members if m.filename not in unread]
     if not names:
         raise ValueError(f"none of the {len(members)} image files in {path!r} is readable")
     known_bad = {}  # name -> reason, kept across epochs so bad members are read once

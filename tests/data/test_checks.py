@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from keras_gans.data._checks import bytes_problem, file_problem
+from keras_gans.data._checks import HEAD_BYTES, bytes_problem, file_problem
 
 _VALID = {
     "jpeg": lambda: encode(rgb(8, 9), "JPEG"),
@@ -103,3 +103,45 @@ def test_random_bytes_never_crash_and_are_rejected(data):
 def test_random_bytes_after_a_magic_never_crash(magic, rest):
     problem = bytes_problem(magic + rest)
     assert problem is None or isinstance(problem, str)
+
+
+def _with_exif_thumbnail(jpeg):
+    # An APP1 segment holding a whole small JPEG, FFD9 included, as cameras write thumbnails.
+    thumbnail = encode(rgb(4, 4, 9), "JPEG")
+    payload = b"Exif\x00\x00" + thumbnail
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
+
+
+def test_a_thumbnail_end_marker_does_not_hide_a_truncation():
+    data = _with_exif_thumbnail(encode(rgb(8, 9), "JPEG"))
+    assert bytes_problem(data) is None
+    missed = [cut for cut in range(len(data)) if bytes_problem(data[:cut]) is None]
+    assert not missed, f"prefixes of length {missed[:5]} pass"
+
+
+def test_jpeg_headers_past_the_head_block_are_walked_from_the_file(tmp_path):
+    # An ICC profile of 60 kB puts the frame and scan headers far past HEAD_BYTES.
+    profile = bytes(60_000)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb(8, 9)).save(buffer, "JPEG", icc_profile=profile)
+    data = buffer.getvalue()
+    assert data.index(b"\xff\xc0") > HEAD_BYTES
+    for name, content in {"ok.jpg": data, "cut.jpg": data[:30_000] + data[-2:]}.items():
+        (tmp_path / name).write_bytes(content)
+        assert file_problem(tmp_path / name) == bytes_problem(content)
+    assert file_problem(tmp_path / "ok.jpg") is None
+    assert "truncated JPEG" in file_problem(tmp_path / "cut.jpg")
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"\xff\xd8\xff\x00" + bytes(10) + b"\xff\xd9", "corrupt JPEG (segment length 0"),
+        (b"\xff\xd8\xff\xda\x00\x02\xff\xd9", "corrupt JPEG (scan before the frame header)"),
+        (b"\xff\xd8\xff\xd9", "corrupt JPEG (end marker before any image data)"),
+        (b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x00\x00\x08" + bytes(10) + b"\xff\xda\xff\xd9", "corrupt header (8 x 0 pixels)"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(16) + b"IEND\xaeB`\x82", "corrupt PNG (no IHDR chunk first)"),
+    ],
+)
+def test_broken_headers_are_named(data, reason):
+    assert reason in bytes_problem(data)

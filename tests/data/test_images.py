@@ -1,5 +1,6 @@
 """image_folder on folders and zips of generated images, broken files included."""
 
+import struct
 import warnings
 import zipfile
 
@@ -129,8 +130,11 @@ def test_resize_is_antialiased(tmp_path):
 
 
 def test_file_that_passes_the_checks_but_fails_to_decode_is_replaced(tmp_path):
-    # Markers in place, garbage between: only the decoder can tell.
-    fake = b"\xff\xd8\xff\xe0" + bytes(20) + b"\xff\xda" + bytes(50) + b"\xff\xd9"
+    # Well-formed marker segments (frame, scan, end) but no quantization or Huffman tables:
+    # only the decoder can tell.
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, 8, 8, 3) + b"".join(bytes((i, 0x11, 0)) for i in (1, 2, 3))
+    scan = b"\xff\xda" + struct.pack(">HB", 12, 3) + b"".join(bytes((i, 0)) for i in (1, 2, 3)) + bytes((0, 63, 0))
+    fake = b"\xff\xd8" + frame + scan + bytes(50) + b"\xff\xd9"
     files = {f"{i}.png": encode(rgb(10, 10, i), "PNG") for i in range(5)}
     files["fake.jpg"] = fake
     write_files(tmp_path, files)
