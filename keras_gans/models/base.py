@@ -1,5 +1,6 @@
 """The plumbing every GAN variant shares: two networks, two optimizers, noise, trackers."""
 
+import inspect
 import numbers
 import threading
 
@@ -237,7 +238,27 @@ class BaseGAN(keras.Model):
         pass as they are and each of their batches is split into `critic_steps` parts.
         Everything else is Keras' own `fit`: `epochs`, `callbacks`,
         `steps_per_epoch` (counted in generator steps), `initial_epoch`, ...
+
+        Bad input is refused before the first step, naming the value: `epochs`,
+        `batch_size`, `steps_per_epoch` that are not positive ints (or an
+        `initial_epoch` that leaves no epoch to train); images of the wrong shape,
+        an int dtype, or values outside [-1, 1] (arrays are checked whole, NaN and
+        inf included; a dataset's element spec up front and each batch's values as
+        the step reads them); labels of a conditional model that are not ints in
+        [0, num_classes) of shape (N,); a dataset with no batches. A dataset batch
+        that breaks the value checks later stops training at that batch with an
+        error naming the bad values (under `jit_compile`, which drops assertions
+        from compiled steps, a dataset's values are checked in its pipeline); a NaN
+        in a dataset batch makes that step's losses NaN, which `NaNGuard` reports.
+        A fit whose data yields not one full step raises instead of returning an
+        empty history.
         """
+        arguments = _FIT_SIGNATURE.bind(self, x, y, batch_size, *args, **kwargs).arguments
+        _check_fit_arguments(arguments)
+        if isinstance(x, (np.ndarray, tf.Tensor)):
+            self._check_arrays(x, y)
+        elif isinstance(x, tf.data.Dataset):
+            self._check_dataset(x)
         if self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
             # Arrays become a dataset of full batches, reshuffled each epoch, so that the
             # last batch of an epoch cannot leave a critic step short or empty.
@@ -246,11 +267,20 @@ class BaseGAN(keras.Model):
                 slices = slices.shuffle(len(x), seed=self.seed, reshuffle_each_iteration=True)
             x, y, batch_size = slices.batch(batch_size or 32, drop_remainder=True), None, None
         if isinstance(x, tf.data.Dataset):
+            if self.jit_compile:
+                x = self._check_values_in_pipeline(x)
             # A dataset shuffles itself; Keras ignores `shuffle` for it but warns.
             kwargs["shuffle"] = False
             if self.critic_steps > 1:
                 x = _group_batches(x, self.critic_steps, self.distribute_strategy.num_replicas_in_sync)
-        return super().fit(x, y, batch_size, *args, **kwargs)
+        history = super().fit(x, y, batch_size, *args, **kwargs)
+        if history.epoch and not history.history:
+            # Keras only warns "Your input ran out of data" and returns an empty history.
+            raise ValueError(
+                f"fit ran {len(history.epoch)} epoch(s) but not one training step: the data yielded no "
+                f"full step (critic_steps={self.critic_steps} batches); use more data or smaller batches"
+            )
+        return history
 
     # -------------------------------------------------------------- train step
 
@@ -351,6 +381,9 @@ class BaseGAN(keras.Model):
         """Slices one step's data into `critic_steps` equal real batches."""
         images = self.images_of(data)
         self.check_images(images)
+        if images.shape.rank == 4:
+            checked = _assert_image_values(images)
+            data = (checked, *data[1:]) if isinstance(data, (tuple, list)) else checked
         if self.critic_steps == 1:
             return [data]
         static = images.shape[0]
@@ -384,16 +417,35 @@ class BaseGAN(keras.Model):
                 "e.g. keras_gans.data.digits(with_labels=True)"
             )
         labels = tf.convert_to_tensor(data[1])
-        if not labels.dtype.is_integer:
-            raise ValueError(f"class labels must be integers in [0, {self.num_classes}), got {labels.dtype.name}")
-        labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+        self.check_label_spec(labels)
+        return self._assert_label_values(ops.cast(ops.reshape(labels, (-1,)), "int32"))
+
+    def _assert_label_values(self, labels):
+        """`labels`, gated on every one lying in [0, num_classes) (an InvalidArgumentError naming them)."""
         message = f"class labels must lie in [0, {self.num_classes})"
         checks = [
             tf.debugging.assert_non_negative(labels, message=message),
-            tf.debugging.assert_less(labels, self.num_classes, message=message),
+            tf.debugging.assert_less(labels, tf.cast(self.num_classes, labels.dtype), message=message),
         ]
         with tf.control_dependencies(checks):
             return tf.identity(labels)
+
+    def _check_values_in_pipeline(self, dataset):
+        """The per-batch value checks of `train_step` as a `map` over `dataset`.
+
+        XLA compiles assertions to nothing, so under `jit_compile=True` the checks of
+        image values and label ranges run in the input pipeline instead.
+        """
+
+        def check(*parts):
+            parts = list(parts)
+            if isinstance(parts[0], tf.Tensor) and parts[0].shape.rank == 4:
+                parts[0] = _assert_image_values(parts[0])
+            if self.num_classes is not None and len(parts) > 1 and isinstance(parts[1], tf.Tensor):
+                parts[1] = self._assert_label_values(parts[1])
+            return parts[0] if len(parts) == 1 else tuple(parts)
+
+        return dataset.map(check, num_parallel_calls=tf.data.AUTOTUNE)
 
     def fake_batch(self, batch_size, training=True):
         """`(images, labels)` from the generator for fresh latents (and uniform labels).
@@ -424,18 +476,72 @@ class BaseGAN(keras.Model):
         return ops.reshape(ops.cast(outputs, "float32"), (-1,))
 
     def check_images(self, images):
-        """Raises a ValueError naming the shape or dtype when images do not fit the critic."""
+        """Raises a ValueError naming the shape or dtype when images do not fit the critic.
+
+        `images` is anything with `shape` and `dtype`: a tensor, a `tf.TensorSpec` or a
+        numpy array. Any float dtype is accepted (the discriminator casts it).
+        """
         expected = tuple(self.discriminator.inputs[0].shape[1:])
-        if tuple(images.shape[1:]) != expected:
+        shape = tuple(images.shape)
+        if shape[1:] != expected:
             raise ValueError(
-                f"the dataset yields images of shape {tuple(images.shape)}, but the "
+                f"the dataset yields images of shape {shape}, but the "
                 f"discriminator takes (batch, {', '.join(map(str, expected))})"
             )
-        if not images.dtype.is_floating:
+        dtype = tf.as_dtype(images.dtype)
+        if not dtype.is_floating:
             raise ValueError(
-                f"the dataset yields {images.dtype.name} images; expected float images "
-                "scaled to [-1, 1] (keras_gans.data does this)"
+                f"the dataset yields {dtype.name} images; expected float images "
+                "scaled to [-1, 1] (keras_gans.data does this; for uint8 use x / 127.5 - 1)"
             )
+
+    def check_label_spec(self, labels):
+        """Raises a ValueError unless `labels` (tensor, spec or array) are int class indices, (N,) or (N, 1)."""
+        dtype = tf.as_dtype(labels.dtype)
+        if not dtype.is_integer:
+            raise ValueError(f"class labels must be integers in [0, {self.num_classes}), got {dtype.name}")
+        shape = tuple(labels.shape)
+        if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
+            raise ValueError(
+                f"class labels must have shape (batch,) of class indices in [0, {self.num_classes}), got shape "
+                f"{shape}" + (" (one-hot? pass their argmax)" if len(shape) == 2 else "")
+            )
+
+    def _check_arrays(self, x, y):
+        """`fit`'s checks of array data, on all of it, before training."""
+        self.check_images(x)
+        if len(x.shape) == 4:
+            _check_image_array(np.asarray(x))
+        if self.num_classes is None:
+            return
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} is conditional: fit it on images and labels, fit(x, y=labels)"
+            )
+        labels = np.asarray(y)
+        self.check_label_spec(labels)
+        if len(labels) != len(x):
+            raise ValueError(f"got {len(x)} images but {len(labels)} labels")
+        self._check_label_values(labels.reshape(-1))
+
+    def _check_dataset(self, dataset):
+        """`fit`'s checks of a dataset's element spec and cardinality, before training."""
+        spec = dataset.element_spec
+        images_spec = spec[0] if isinstance(spec, tuple) else spec
+        if isinstance(images_spec, tf.TensorSpec) and images_spec.shape.rank is not None:
+            self.check_images(images_spec)
+        if self.num_classes is not None:
+            if not isinstance(spec, tuple) or len(spec) < 2:
+                self.labels_of(None)  # the error that explains what a conditional model needs
+            if isinstance(spec[1], tf.TensorSpec) and spec[1].shape.rank is not None:
+                self.check_label_spec(spec[1])
+        if int(dataset.cardinality()) == 0:
+            raise ValueError("the dataset is empty (cardinality 0): fit would train no step")
+
+    def _check_label_values(self, labels):
+        bad = labels[(labels < 0) | (labels >= self.num_classes)]
+        if bad.size:
+            raise ValueError(f"class labels must lie in [0, {self.num_classes}), got {sorted(set(bad.tolist()))[:5]}")
 
     def update_trackers(self, steps):
         """Adds each metric's values from a list of per-phase dicts to its tracker.
@@ -576,9 +682,7 @@ class BaseGAN(keras.Model):
             raise ValueError(
                 f"labels must be {count} ints, one per latent; got shape {array.shape}, dtype {array.dtype}"
             )
-        bad = array[(array < 0) | (array >= self.num_classes)]
-        if bad.size:
-            raise ValueError(f"labels must lie in [0, {self.num_classes}), got {sorted(set(bad.tolist()))[:5]}")
+        self._check_label_values(array)
         return array.astype("int32")
 
     # ------------------------------------------------------------------ config
@@ -607,6 +711,57 @@ class BaseGAN(keras.Model):
 def _is_int(value):
     # numpy integers count; bools, although ints to Python, do not.
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+_FIT_SIGNATURE = inspect.signature(keras.Model.fit)
+# Real images must lie in [-1, 1], the range of the generators' tanh; a little slack for
+# rounding. [0, 255] or [0, 1] images would train a critic that tells them apart by range alone.
+IMAGE_RANGE_SLACK = 1e-3
+
+
+def _check_fit_arguments(arguments):
+    """Raises a ValueError naming `fit`'s epochs, initial_epoch, batch_size or steps_per_epoch if bad."""
+    epochs = arguments.get("epochs", 1)
+    if not _is_int(epochs) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    initial_epoch = arguments.get("initial_epoch", 0)
+    if not _is_int(initial_epoch) or not 0 <= initial_epoch < epochs:
+        raise ValueError(
+            f"initial_epoch must be an int in [0, epochs={epochs}) (fit trains epochs initial_epoch+1 to epochs), "
+            f"got {initial_epoch!r}"
+        )
+    for name in ("batch_size", "steps_per_epoch"):
+        value = arguments.get(name)
+        if value is not None and (not _is_int(value) or value < 1):
+            raise ValueError(f"{name} must be None or a positive int, got {value!r}")
+
+
+def _check_image_array(images):
+    """Raises a ValueError naming the range when an image array is not finite and in [-1, 1]."""
+    if not images.size:
+        raise ValueError(f"got no images: an array of shape {images.shape}")
+    low, high = float(np.min(images)), float(np.max(images))
+    if not (np.isfinite(low) and np.isfinite(high)) or low < -1 - IMAGE_RANGE_SLACK or high > 1 + IMAGE_RANGE_SLACK:
+        raise ValueError(
+            f"images must be finite and scaled to [-1, 1], got values in [{low}, {high}] "
+            "(for uint8 pixels use x / 127.5 - 1)"
+        )
+
+
+def _assert_image_values(images):
+    """`images`, gated on no value lying outside [-1, 1] (an InvalidArgumentError naming the range).
+
+    A NaN compares False and passes: it makes the step's losses NaN, which
+    `keras_gans.callbacks.NaNGuard` reports before anything saves the step.
+    """
+    values = ops.cast(images, "float32")
+    outside = tf.reduce_any(tf.abs(values) > 1 + IMAGE_RANGE_SLACK)
+    check = tf.debugging.Assert(
+        tf.logical_not(outside),
+        ["images must be scaled to [-1, 1]; this batch has values in", tf.reduce_min(values), tf.reduce_max(values)],
+    )
+    with tf.control_dependencies([check]):
+        return tf.identity(images)
 
 
 def mean_probability(logits):
@@ -642,17 +797,18 @@ def _group_batches(dataset, groups, replicas=1):
     if spec.shape.rank is None or spec.shape.rank < 1:
         raise ValueError(f"fit needs a batched dataset of images, got elements of spec {spec}")
     batch_size = spec.shape[0]
+    batches = int(dataset.cardinality())
+    if 0 <= batches < groups:
+        # With batches of at most B, fewer than `groups` of them cannot fill one step.
+        raise ValueError(
+            f"the dataset has {batches} batches per epoch, fewer than the critic_steps={groups} that one "
+            "generator step needs; use more data, smaller batches, or dataset.repeat() with steps_per_epoch"
+        )
     if batch_size is None:
         # A dataset batched without drop_remainder: read B off its first batch.
         batch_size = int(tf.nest.flatten(next(iter(dataset)))[0].shape[0])
         return _by_replica(dataset.rebatch(groups * batch_size, drop_remainder=True), groups, replicas, batch_size)
     grouped = dataset.rebatch(groups * batch_size, drop_remainder=True)
-    batches = int(dataset.cardinality())
-    if 0 <= batches < groups:
-        raise ValueError(
-            f"the dataset has {batches} batches per epoch, fewer than the critic_steps={groups} that one "
-            "generator step needs; use more data, smaller batches, or dataset.repeat() with steps_per_epoch"
-        )
     if batches >= 0:
         # All batches are full, so the count is exact; Keras shows it in the progress bar.
         grouped = grouped.apply(tf.data.experimental.assert_cardinality(batches // groups))

@@ -5,7 +5,7 @@ import keras
 from keras_gans import losses
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_mlp_discriminator, build_mlp_generator
-from keras_gans.networks.dcgan import check_channels
+from keras_gans.networks.dcgan import _check_positive, check_channels
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 
@@ -94,6 +94,8 @@ class GAN(BaseGAN):
         check_channels(channels)
         latent_dim = 100 if latent_dim is None else latent_dim
         width = 1200 if width is None else width
+        # Named here: the builders would report them as output_shape or hidden.
+        _check_positive(image_size=image_size, latent_dim=latent_dim, width=width)
         shape = (image_size, image_size, channels)
         generator = build_mlp_generator(shape, latent_dim=latent_dim, hidden=(width, width))
         discriminator = build_mlp_discriminator(shape, hidden=(width, width), dropout=0.5)

@@ -75,7 +75,8 @@ class WGANGP(BaseGAN):
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
         """DCGAN generator and critic, the critic with layer norm and no batch norm (Sec. 4)."""
         cls.check_unconditional(num_classes)
-        latent_dim, width = latent_dim or 128, width or 64
+        latent_dim = 128 if latent_dim is None else latent_dim
+        width = 64 if width is None else width
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),
             build_critic(image_size, channels, width=width, normalization="layer"),
