@@ -8,6 +8,8 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_gans.callbacks._checks import writable_path
+
 # Written beside the SavedModel's own files; TensorFlow ignores it when loading.
 DESCRIPTION_FILE = "keras_gans_export.json"
 
@@ -33,6 +35,12 @@ def export_generator(model, path):
     Returns:
         `path`.
 
+    Raises:
+        TypeError: if `model` is neither a keras_gans model nor a `keras.Model`.
+        ValueError: if `path` is empty, an existing file, under a file, or a folder holding the
+            working directory (replacing it would delete the caller's files).
+        PermissionError: if the folder `path` goes into is not writable.
+
     Example:
     >>> import tensorflow as tf
     >>> from keras_gans.networks import build_generator
@@ -46,7 +54,7 @@ def export_generator(model, path):
     if not isinstance(generator, keras.Model):
         raise TypeError(f"expected a keras_gans model or a generator keras.Model, got {type(model).__name__}")
     latent_dim = generator.inputs[0].shape[-1]
-    path = os.fspath(path)
+    path = _check_export_path(path)
     parent = os.path.dirname(os.path.abspath(path))
     os.makedirs(parent, exist_ok=True)
 
@@ -72,6 +80,15 @@ def export_generator(model, path):
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return path
+
+
+def _check_export_path(path):
+    """`path` as a str, checked before the (slow) export: a folder that can be written or replaced."""
+    path = writable_path("path", path, "folder")
+    here = os.path.join(os.path.abspath(os.getcwd()), "")
+    if os.path.isdir(path) and here.startswith(os.path.join(os.path.abspath(path), "")):
+        raise ValueError(f"path={path!r} holds the working directory; exporting there would replace it")
     return path
 
 

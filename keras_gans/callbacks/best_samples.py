@@ -1,11 +1,9 @@
 """BestSamples: at train end, the generated images the critic scores highest, as one grid."""
 
-import os
-
 import keras
 import numpy as np
 
-from keras_gans.callbacks._checks import positive_int
+from keras_gans.callbacks._checks import positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
 
@@ -29,7 +27,9 @@ class BestSamples(keras.callbacks.Callback):
         images: float array (num_keep, H, W, C) in [-1, 1], the matching images.
 
     Args:
-        path: PNG file to write; parent folders are created.
+        path: PNG file to write; parent folders are created. A path that cannot be written
+            (empty, a folder, under a file, in a read-only folder) is refused here, not at
+            train end.
         pool_size: number of candidate samples generated.
         num_keep: number kept (<= pool_size); laid out near-square (64 -> 8 x 8).
         batch_size: samples generated and scored at a time (bounds memory).
@@ -59,7 +59,8 @@ class BestSamples(keras.callbacks.Callback):
                 f"num_keep={self.num_keep} is more than pool_size={self.pool_size}; "
                 "cannot keep more samples than are generated"
             )
-        self.path = os.fspath(path)
+        # Checked now: the grid is written at train end, after all the training.
+        self.path = writable_path("path", path, "file")
         self.seed = seed
         self.scores = None
         self.latents = None
