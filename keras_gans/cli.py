@@ -161,6 +161,9 @@ def main(argv=None):
 
 
 def _prepare_out_dir(path):
+    from keras_gans.callbacks._checks import writable_path
+
+    writable_path("--out", path, "folder")
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as error:
@@ -188,7 +191,7 @@ def train(args):
             f"{args.variant} is conditional and needs class labels; of the datasets only --dataset digits "
             f"has them (got {args.dataset!r})"
         )
-    out = _prepare_out_dir(args.out or os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
+    out = _prepare_out_dir(args.out if args.out is not None else os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
     resume_epoch = _resume_epoch(out, args)
     _check_run_options(out, args, resume_epoch)
     keras.utils.set_random_seed(args.seed)
@@ -412,6 +415,9 @@ def sample(args):
     from keras_gans.export import read_description
     from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
+    from keras_gans.callbacks._checks import writable_path
+
+    writable_path("--out", args.out, "file")
     if not os.path.isdir(args.savedmodel):
         raise FileNotFoundError(f"no SavedModel folder at {args.savedmodel!r}")
     loaded = tf.saved_model.load(args.savedmodel)
@@ -535,6 +541,10 @@ def evaluate(args):
     unknown = [name for name in wanted if name not in EVALUATION_METRICS]
     if unknown or not wanted:
         raise ValueError(f"--metrics must name some of {', '.join(EVALUATION_METRICS)}, got {args.metrics!r}")
+    if args.out is not None:
+        from keras_gans.callbacks._checks import writable_path
+
+        writable_path("--out", args.out, "file")
     if not os.path.isfile(args.model):
         raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
     model = keras.models.load_model(args.model)

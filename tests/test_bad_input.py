@@ -327,19 +327,16 @@ def test_export_refuses_a_bad_path_before_exporting(wgan_gp, tmp_path, monkeypat
     assert (tmp_path / "a_file").read_text() == "not a folder"  # an existing file was replaced before
 
 
-@pytest.mark.xfail(reason="FixedNoiseGIF/LossPlot fix pending: check out_dir in __init__ (gif.py, loss_plot.py)",
-                   strict=True)
 @pytest.mark.parametrize("callback", [FixedNoiseGIF, LossPlot])
 @pytest.mark.parametrize("case", ["empty", "under a file"])
 def test_callbacks_refuse_a_bad_out_dir_when_built(tmp_path, callback, case):
-    # Today FixedNoiseGIF("") writes into the working directory, and both fail in
+    # FixedNoiseGIF("") used to write into the working directory, and both failed in
     # on_train_begin with an errno message for a path under a file.
     path, message = _bad_paths(tmp_path)[case]
     with pytest.raises(ValueError, match=message.replace("(folder|file)", "folder")):
         callback(path)
 
 
-@pytest.mark.xfail(reason="CLI fix pending: --out '' falls back to runs/VARIANT-DATASET", strict=True)
 def test_cli_refuses_an_empty_out(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     code, err = _cli_error(["--out", ""], monkeypatch, capsys)
@@ -357,8 +354,6 @@ def exported(wgan_gp, tmp_path_factory):
     return str(export_generator(wgan_gp, tmp_path_factory.mktemp("export") / "generator"))
 
 
-@pytest.mark.xfail(reason="CLI fix pending: sample --out is not checked (a folder or a path under a file "
-                   "crashes with a traceback after generating)", strict=True)
 @pytest.mark.parametrize("case", ["empty", "under a file", "a folder"])
 def test_cli_sample_refuses_a_bad_out(exported, tmp_path, capsys, case):
     paths = _bad_paths(tmp_path)
@@ -368,7 +363,6 @@ def test_cli_sample_refuses_a_bad_out(exported, tmp_path, capsys, case):
     assert re.search(message.replace("(folder|file)", "file"), capsys.readouterr().err)
 
 
-@pytest.mark.xfail(reason="CLI fix pending: evaluate --out is written only after the evaluation", strict=True)
 def test_cli_evaluate_refuses_a_folder_as_out_before_evaluating(tmp_path, capsys):
     assert cli.main(["evaluate", str(tmp_path / "model.keras"), "--out", str(tmp_path)]) == 2
     assert "is a folder, not a file" in capsys.readouterr().err

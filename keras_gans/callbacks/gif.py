@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock, generator_step
-from keras_gans.callbacks._checks import positive_int
+from keras_gans.callbacks._checks import positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
@@ -104,7 +104,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         self.seed = seed
         self.fps = fps
         self.labels = labels
-        self.out_dir = os.fspath(out_dir)
+        self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.frames_dir = os.path.join(self.out_dir, "frames")
         self.noise_path = os.path.join(self.out_dir, "fixed_noise.npy")
         self.gif_path = os.path.join(self.out_dir, gif_name)

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from keras_gans.callbacks._checks import positive_int
+from keras_gans.callbacks._checks import positive_int, writable_path
 from keras_gans.callbacks._progress import TrainingClock, generator_step
 from keras_gans.images import atomic_write
 
@@ -186,7 +186,7 @@ class LossPlot(keras.callbacks.Callback):
         if append not in (None, True, False):
             raise ValueError(f"append must be None, True or False, got {append!r}")
         self.append = append
-        self.out_dir = os.fspath(out_dir)
+        self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.csv_path = os.path.join(self.out_dir, csv_name)
         self.png_path = os.path.join(self.out_dir, png_name)
         self.clock = TrainingClock()
