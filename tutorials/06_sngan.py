@@ -20,8 +20,8 @@
 # outside. Spectral normalisation does it from the inside: every layer is divided by its largest
 # singular value, so no layer can stretch its input by more than a factor of 1. In this notebook
 # you will find that largest singular value with the power iteration (by hand, in numpy), watch
-# `keras.layers.SpectralNormalization` hold every kernel of a `keras_gans.SNGAN` critic at 1
-# while it trains, plot the hinge loss it trains with, and train SNGAN on handwritten digits.
+# `keras_gans.layers.ReparametrizedSpectralNormalization` hold every kernel of a `keras_gans.SNGAN`
+# critic at 1 while it trains, plot the hinge loss it trains with, and train SNGAN on handwritten digits.
 
 # %% [markdown]
 # ## Introduction
@@ -151,8 +151,8 @@ plt.show()
 # between $\sigma_1$ and $\sigma_2$, the faster; a Gaussian matrix has a small gap and converges
 # slowly. Right: one round per step is enough once the estimate has caught up, because
 # $\tilde u$ carries the work of all earlier steps. This is what
-# `keras.layers.SpectralNormalization(layer, power_iterations=1)` does, and what every
-# convolution and dense layer of an SNGAN critic is wrapped in.
+# `keras_gans.layers.ReparametrizedSpectralNormalization(layer, power_iterations=1)` does, and
+# what every convolution and dense layer of an SNGAN critic is wrapped in.
 
 # %% [markdown]
 # ## Setup
@@ -213,30 +213,40 @@ plt.show()
 #
 # `SNGAN.default_networks` builds a DCGAN generator and a critic of strided convolutions with
 # LeakyReLU 0.2, no batch norm, and every `Conv2D` and `Dense` wrapped in
-# `keras.layers.SpectralNormalization`. The wrapper keeps its $\tilde u$ in a non-trainable
-# weight (`vector_u`) and, on every call in training mode, runs one power-iteration round and
-# writes $W / \sigma$ back into the kernel.
+# `keras_gans.layers.ReparametrizedSpectralNormalization`. The wrapper keeps its $\tilde u$ in a
+# non-trainable weight (`vector_u`), runs one power-iteration round on every call in training
+# mode, and computes with $W / \sigma(W)$ while the trainable $W$ stays as the optimizer left it,
+# so the gradient reaches $W$ through $\sigma$ as well, as in the paper. (Keras' own
+# `keras.layers.SpectralNormalization`, which it subclasses, writes $W / \sigma$ back into the
+# kernel instead; with five critic updates per generator update that cost the projection cGAN of
+# notebook 02 half of its label accuracy.)
 #
-# The helper below only *measures*: for each wrapped layer it reshapes the kernel to the
+# The helper below only *measures*: for each wrapped layer it reshapes a kernel to the
 # $(k_h k_w c_{in}) \times c_{out}$ matrix and asks numpy's SVD for the exact largest singular
-# value. Before training, the kernels are fresh $\mathcal N(0, 0.02^2)$ draws and nothing has
-# normalised them yet.
+# value: of the kernel the layer computes with, $W / \sigma(W)$ (`normalized_weights()`), or of
+# the trainable $W$. Before training, the kernels are fresh $\mathcal N(0, 0.02^2)$ draws and
+# nothing has normalised them yet.
 
 # %%
 generator, critic = keras_gans.SNGAN.default_networks(IMAGE_SIZE, 1, latent_dim=LATENT_DIM, width=WIDTH)
 normalised = [layer for layer in critic.layers if isinstance(layer, keras.layers.SpectralNormalization)]
 
 
-def largest_singular_values(layers):
-    """Exact sigma(W) of each wrapped kernel, reshaped to (k_h k_w c_in, c_out), by numpy's SVD."""
+def largest_singular_values(layers, effective=True):
+    """Exact largest singular value of each layer's kernel, reshaped to (k_h k_w c_in, c_out).
+
+    effective=True: the kernel the layer computes with, W / sigma(W) from its power iteration;
+    False: the trainable W.
+    """
     values = []
     for layer in layers:
-        kernel = keras.ops.convert_to_numpy(layer.layer.kernel)
+        kernel = layer.normalized_weights()[1] if effective else layer.layer.kernel
+        kernel = keras.ops.convert_to_numpy(kernel)
         values.append(np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0])
     return np.array(values)
 
 
-sigma_before = largest_singular_values(normalised)
+sigma_before = largest_singular_values(normalised, effective=False)
 for layer, sigma in zip(normalised, sigma_before):
     print(f"{layer.name:>26}  wraps {type(layer.layer).__name__:<6} kernel {str(tuple(layer.layer.kernel.shape)):<17}"
           f" sigma = {sigma:.3f}")
@@ -380,15 +390,18 @@ print(f"after training, |sigma - 1| <= {np.max(np.abs(sigma_after - 1)):.4f} for
 
 # %% [markdown]
 # At initialisation the kernels' norms depend only on their shapes and the $\mathcal N(0, 0.02^2)$
-# draw (all below 1 here). From the first training step on, `SpectralNormalization` divides each
-# kernel by its power-iteration estimate and every largest singular value sits at 1, where it
-# stays while the optimizer keeps moving the weights. What remains is the gap between one
-# optimizer step and the next normalisation, and the power iteration's own error.
+# draw (all below 1 here). From the first training step on, each layer computes with its kernel
+# divided by the power-iteration estimate, and the largest singular values of those kernels stay
+# near 1 while the optimizer keeps moving the trainable weights: 1.00 to 1.11 in this run. The
+# power iteration trails the moving weights by one round a step, and its estimate of $\sigma$
+# approaches the true value from below, so what error remains lies above 1; it is largest for the
+# first convolution, whose singular values lie close together (the slow case on the left of the
+# power-iteration figure).
 #
 # ### Is the whole critic 1-Lipschitz?
 #
-# The product bound says $\|\nabla_x D(x)\|_2 \le 1$ everywhere. Measure the gradient norm on
-# real and generated digits:
+# The product bound says $\|\nabla_x D(x)\|_2 \le \prod_l \sigma(W_l)$ everywhere, about 1 here.
+# Measure the gradient norm on real and generated digits:
 
 # %%
 import tensorflow as tf
@@ -405,9 +418,9 @@ for name, images in probe.items():
     print(f"{name:>9} digits: ||grad_x D(x)|| median {np.median(norms):.3f}, max {norms.max():.3f}")
 
 # %% [markdown]
-# The norms stay below 1, as the bound promises, and well below: in this run the median is about
-# 0.13 on real digits and the largest 0.18. The bound multiplies every layer's worst case, which
-# no single input meets in all layers at once. That slack is
+# The norms stay below the bound (1.13 in this run), and below 1: the median is about 0.64 on
+# real digits and the largest 0.75. The bound multiplies every layer's worst case, which no
+# single input meets in all layers at once. That slack is
 # the price of spectral normalisation; WGAN-GP instead pushes gradient norms *to* 1 on its
 # interpolates. In exchange SNGAN needs one critic step per generator step, no extra backward
 # pass for a penalty, and one matrix-vector product per layer.
@@ -419,9 +432,10 @@ for name, images in probe.items():
 #   product of its layers'. Dividing each kernel by $\sigma(W)$ bounds the critic at 1.
 # - The power iteration finds $\sigma(W)$ with two matrix-vector products per round; keeping
 #   $\tilde u$ between steps makes one round per step enough.
-# - `keras_gans.SNGAN` wraps every critic layer in `keras.layers.SpectralNormalization`; measured
-#   with numpy's SVD, every kernel's largest singular value went from its initial value to 1 and
-#   stayed there during training.
+# - `keras_gans.SNGAN` wraps every critic layer in
+#   `keras_gans.layers.ReparametrizedSpectralNormalization`; measured with numpy's SVD, the largest
+#   singular value of every kernel the critic computes with went to about 1 (1.00-1.11) and
+#   stayed there in training.
 # - The hinge loss stops pushing once real scores pass $+1$ and fake ones pass $-1$; with the
 #   Lipschitz bound the critic cannot win by inflating its scores.
 # - SNGAN is cheap: one critic step per generator step and no gradient penalty. Compare its

@@ -132,7 +132,7 @@ if QUICK:  # QUICK checks that the notebook runs: one toy set is enough
 # One fully connected pair for every model, rebuilt from the same seed: a ReLU generator
 # $z \in \mathbb R^8 \to \mathbb R^2$ with a linear output, and a LeakyReLU critic
 # $\mathbb R^2 \to \mathbb R$ (with `spectral_norm=True` for SNGAN, which wraps every dense layer
-# in `keras.layers.SpectralNormalization`).
+# in `keras_gans.layers.ReparametrizedSpectralNormalization`).
 
 
 # %%

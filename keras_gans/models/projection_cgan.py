@@ -29,12 +29,14 @@ class ProjectionCGAN(BaseGAN):
     ResNet blocks on both sides and conditional batch normalisation in the
     generator (class-specific gain and bias in every batch norm) instead.
 
-    `keras.layers.SpectralNormalization` advances its power iteration and writes
-    `W / sigma` into the kernel on every training-mode call, so, as in `SNGAN`, the
-    discriminator is called once per discriminator update, on real and generated
-    pairs together (it has no batch statistics; one given here should have no
-    batch norm), and in inference mode in the generator phase, which leaves its
-    weights alone.
+    Spectral norm is `keras_gans.layers.ReparametrizedSpectralNormalization`: with
+    Keras' own layer, which overwrites each kernel with W / sigma, this model reached
+    only 0.48-0.51 label accuracy on digits (5 critic steps, 1,500 steps) against
+    0.98-0.99 with the paper's reparametrisation. Each training call advances the
+    power iteration, so, as in `SNGAN`, the discriminator is called once per
+    discriminator update, on real and generated pairs together (it has no batch
+    statistics; one given here should have no batch norm), and in inference mode in
+    the generator phase.
 
     Args:
         generator: a `keras.Model` from `[z (N, latent_dim), labels (N,) int32]` to

@@ -16,22 +16,21 @@ class SNGAN(BaseGAN):
     constant by 1 without clipping and without a penalty, at the cost of one
     matrix-vector product per layer. Trained with the hinge loss.
 
-    `keras.layers.SpectralNormalization` advances its power iteration and writes
-    `W / sigma` back into the kernel on every training-mode call, so the critic is
-    called once per phase: on real and fake concatenated in the discriminator phase
-    (there is no batch norm to mix their statistics), and in inference mode on the
-    fakes in the generator phase, which neither advances the iteration nor changes
-    discriminator weights there; that call sees the kernel as the last critic update
-    left it, within one learning-rate step of `W / sigma`. Note that Keras' layer
-    differentiates through the already normalised kernel, not through
-    `W / sigma(W)` as in the paper.
+    The default critic uses `keras_gans.layers.ReparametrizedSpectralNormalization`
+    (W / sigma(W) computed in each call, the gradient reaching W through sigma, as in
+    the paper; Keras' own layer instead overwrites the kernel with W / sigma and
+    differentiates through that). Each training call advances the power iteration,
+    so the critic is called once per phase: on real and fake concatenated in the
+    discriminator phase (there is no batch norm to mix their statistics), and in
+    inference mode on the fakes in the generator phase, which leaves u as it is.
 
     Metrics: `d_loss`, `g_loss`, `d_real`, `d_fake` (mean raw scores).
 
     Args:
         generator: a `keras.Model` z -> images in [-1, 1].
         discriminator: images -> (N, 1) scores, with
-            `keras.layers.SpectralNormalization` layers (build_critic(spectral_norm=True)).
+            `keras.layers.SpectralNormalization` layers or the reparametrised subclass
+            (build_critic(spectral_norm=True)).
         critic_steps: discriminator updates per generator update: 1 for the standard
             CNN, 5 for the ResNet nets in the paper.
         latent_dim: size of z; inferred from the generator when None.

@@ -86,7 +86,7 @@ def build_conditional_discriminator(
         width: filters of the first convolution; the others double from there.
         normalization: "batch", "layer" or None, after every convolution but the first.
         output_bias: whether the score layer has a bias (False for a Wasserstein critic).
-        spectral_norm: wrap every Conv2D and Dense in `keras.layers.SpectralNormalization`.
+        spectral_norm: wrap every Conv2D and Dense in `ReparametrizedSpectralNormalization`.
         name: name of the Functional model.
 
     Returns:
@@ -148,7 +148,7 @@ def build_projection_discriminator(
         width: filters of the first convolution; the others double from there, and
             phi(x) has `width * 2**(n-1)` features.
         spectral_norm: wrap every convolution, psi and the embedding V in
-            `keras.layers.SpectralNormalization`, as the paper does.
+            `keras_gans.layers.ReparametrizedSpectralNormalization`, as the paper does.
         name: name of the Functional model.
 
     Returns:

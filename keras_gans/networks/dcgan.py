@@ -8,6 +8,8 @@ unconditional one only in how the labels enter.
 import keras
 from keras import layers
 
+from keras_gans.layers import ReparametrizedSpectralNormalization
+
 # Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
 # reference code (Torch's momentum 0.1). Keras' 0.99 needs hundreds of steps before an
 # N(0, 0.02)-initialised generator produces anything but grey in inference mode.
@@ -147,8 +149,8 @@ def build_critic(
             discriminator's) or None, after every convolution but the first.
         name: name of the Functional model.
         spectral_norm: wrap every Conv2D and Dense (both heads included) in
-            `keras.layers.SpectralNormalization` (SNGAN; usually with
-            `normalization=None`). Its power iteration runs in training mode only.
+            `keras_gans.layers.ReparametrizedSpectralNormalization` (SNGAN; usually
+            with `normalization=None`). Its power iteration runs in training mode only.
         kernel_constraint: a Keras constraint (or its name) put on every trainable
             weight: kernels, biases and the normalisation's gamma and beta, as WGAN's
             clipping needs. None for no constraint.
@@ -225,7 +227,7 @@ def build_discriminator(
         width: filters of the first convolution; the others double from there.
         normalization: "batch", "layer" or None, after every convolution but the first.
         name: name of the Functional model.
-        spectral_norm: wrap every Conv2D and Dense in `keras.layers.SpectralNormalization`.
+        spectral_norm: wrap every Conv2D and Dense in `ReparametrizedSpectralNormalization`.
         kernel_constraint: a Keras constraint on every trainable weight, or None.
         output_bias: whether the logit layer has a bias.
         num_classes: None, or an int >= 2 for an ACGAN "class_logits" head.
@@ -345,9 +347,10 @@ class _WeightOptions:
         self.initializer = initializer or _init
 
     def wrap(self, layer, name=None, dtype=None):
-        # SNGAN (Miyato et al. 2018, Eq. 8): W_SN = W / sigma(W), sigma by power iteration.
+        # SNGAN (Miyato et al. 2018, Eq. 8): W_SN = W / sigma(W), sigma by power iteration,
+        # reparametrised (Keras' own layer overwrites W; see ReparametrizedSpectralNormalization).
         if self.spectral_norm:
-            return layers.SpectralNormalization(layer, name=name, dtype=dtype)
+            return ReparametrizedSpectralNormalization(layer, name=name, dtype=dtype)
         return layer
 
     def conv(self, filters, use_bias=True, kernel_size=4, strides=2):

@@ -96,7 +96,7 @@ def build_mlp_discriminator(
         input_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
         hidden: units of the hidden layers, a non-empty sequence of positive ints.
         num_classes: None, or an int >= 2 to condition on labels (cGAN).
-        spectral_norm: wrap every Dense in `keras.layers.SpectralNormalization`.
+        spectral_norm: wrap every Dense in `ReparametrizedSpectralNormalization`.
         kernel_constraint: a Keras constraint (or its name) on every kernel and bias, or None.
         dropout: dropout rate after each hidden layer, in [0, 1).
         name: name of the Functional model.

@@ -1,6 +1,8 @@
 """Shared test helpers: a clipping constraint, inputs for any builder's model, layer walks."""
 
 import keras
+
+from keras_gans.layers import ReparametrizedSpectralNormalization
 import numpy as np
 
 
@@ -48,6 +50,17 @@ def spectral_layers(model):
 def weighted_layers(model):
     """The Conv2D and Dense layers of `model`, bare or wrapped."""
     return [layer for layer in all_layers(model) if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))]
+
+
+def normalised_kernel(layer):
+    """The kernel a spectral-norm wrapper computes with: W / sigma(W) from its current u.
+
+    Keras' own layer stores it in the kernel; ReparametrizedSpectralNormalization keeps
+    the raw W there and divides in each call.
+    """
+    if isinstance(layer, ReparametrizedSpectralNormalization):
+        return layer.normalized_weights()[1]
+    return layer.kernel
 
 
 def largest_singular_value(kernel):

@@ -8,7 +8,7 @@ from keras_gans.networks import (
     build_conditional_generator,
     build_projection_discriminator,
 )
-from tests.networks.helpers import largest_singular_value, spectral_layers, weighted_layers
+from tests.networks.helpers import largest_singular_value, normalised_kernel, spectral_layers, weighted_layers
 
 LABELS = np.array([0, 1, 2, 9], "int32")
 
@@ -86,16 +86,19 @@ def test_projection_equals_psi_plus_inner_product(spectral_norm):
     d = build_projection_discriminator(16, 3, num_classes=10, width=4, spectral_norm=spectral_norm)
     images = np.random.default_rng(1).standard_normal((4, 16, 16, 3)).astype("float32")
     for _ in range(3):
-        d([images, LABELS], training=True)  # the kernels now hold their normalised values
+        d([images, LABELS], training=True)  # u has moved on from its initial value
 
     def weights(name):
         layer = d.get_layer(name)
         return layer.layer if spectral_norm else layer
 
+    def kernel(name):
+        return np.asarray(normalised_kernel(d.get_layer(name)) if spectral_norm else weights(name).kernel)
+
     phi = keras.Model(d.input, d.get_layer("features").output)([images, LABELS]).numpy()
     assert phi.shape == (4, 8)  # width * 2**(n-1) features, summed over 4 x 4 positions
-    psi = phi @ weights("psi").kernel.numpy() + weights("psi").bias.numpy()
-    embedding = weights("class_embedding").kernel.numpy()  # V, (num_classes, features)
+    psi = phi @ kernel("psi") + weights("psi").bias.numpy()
+    embedding = kernel("class_embedding")  # V, (num_classes, features)
     assert embedding.shape == (10, 8)
     projection = np.sum(embedding[LABELS] * phi, axis=-1, keepdims=True)
     np.testing.assert_allclose(d([images, LABELS]).numpy(), psi + projection, rtol=1e-4, atol=1e-6)
@@ -120,7 +123,7 @@ def test_projection_spectral_norm_on_convs_psi_and_embedding():
     for _ in range(20):
         d([images, LABELS], training=True)
     for layer in wrapped:
-        assert abs(largest_singular_value(layer.layer.kernel) - 1.0) < 0.05, layer.name
+        assert abs(largest_singular_value(normalised_kernel(layer)) - 1.0) < 0.05, layer.name
 
 
 def test_outputs_are_float32_under_mixed_precision():
