@@ -277,9 +277,9 @@ for (kind, set_name), result in results.items():
 
 # %% [markdown]
 # All three Lipschitz-constrained critics cover most modes in this run: clipping 7/8 and 17/25,
-# the penalty 7/8 and 19/25, spectral normalisation 8/8 and 17/25, each with 0.4-1.8% high-quality
+# the penalty 7/8 and 19/25, spectral normalisation 8/8 and 20/25, each with 0.4-1.8% high-quality
 # samples. The cross-entropy GAN is the only one that collapsed, and the reverse KL says so: it is
-# $\log 8 = 2.079$ and $\log 25 = 3.219$, its maximum, for the GAN, and 0.17-0.55 for the others.
+# $\log 8 = 2.079$ and $\log 25 = 3.219$, its maximum, for the GAN, and 0.08-0.50 for the others.
 # This is one seed at one budget: the differences among the three constrained critics are the
 # kind another seed can reorder.
 #
@@ -310,8 +310,9 @@ display(Image(filename=surface_path))
 #   modes, its contour lines following the ring's shape, so the generator's cloud is pushed outwards
 #   onto the circle. On the grid, at this point of training, a less regular surface with a light
 #   diagonal band through the middle.
-# - **Spectral norm.** A smooth bowl on the ring as well; on the grid nearly a function of the
-#   vertical coordinate alone, light at the top: a simple ramp, like the clipped critic's.
+# - **Spectral norm.** On the ring a deeper bowl than the penalty's, rising to a rim on the circle
+#   of modes where most generated points already sit; on the grid, dark pockets between the rows
+#   and columns of modes, so the generated points gather along the grid's lines.
 # - **No constraint (GAN).** The discriminator's logit is lowest exactly where the collapsed
 #   generator sits and higher everywhere else, including empty space far from any data. Its
 #   gradient only says "leave this spot", not "go to the modes you miss": the next step of the
