@@ -46,7 +46,7 @@ def fixed_batches(model, steps=3, batch_size=4):
     return tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder=True)
 
 
-def assert_same_state(resumed, reference):
+def assert_same_state(resumed, reference, atol=1e-5):
     assert int(resumed.g_optimizer.iterations) == int(reference.g_optimizer.iterations)
     assert int(resumed.d_optimizer.iterations) == int(reference.d_optimizer.iterations)
     pairs = [(reference.weights, resumed.weights), (reference.d_optimizer.variables, resumed.d_optimizer.variables),
@@ -54,7 +54,20 @@ def assert_same_state(resumed, reference):
     for expected, actual in pairs:
         assert len(expected) == len(actual)
         for x, y in zip(expected, actual):
-            np.testing.assert_allclose(np.array(y), np.array(x), rtol=1e-5, atol=1e-6, err_msg=x.path)
+            np.testing.assert_allclose(np.array(y), np.array(x), rtol=1e-5, atol=atol, err_msg=x.path)
+
+
+def tolerance(name):
+    """Weight tolerance of a resumed run against an uninterrupted one.
+
+    WGAN's training is chaotic at float round-off: RMSprop divides each gradient by its own
+    running size, so the many near-zero gradients of a clipped critic take full-size steps whose
+    sign round-off decides. Measured: with oneDNN off, two uninterrupted 2-epoch fits in one
+    process differ by up to 3.7e-5; with it on, a model restored into fresh variables differs
+    from the uninterrupted one by up to 1.4e-5 in some runs (0 in others). RMSprop's step is
+    5e-5, and a lost optimizer or noise state moves weights by far more.
+    """
+    return 1e-4 if name == "wgan" else 1e-5
 
 
 class _Interrupt(keras.callbacks.Callback):
@@ -78,7 +91,7 @@ def test_backup_and_restore_into_a_fresh_model_continues_exactly(name, tmp_path)
     history = restarted.fit(fixed_batches(restarted), epochs=2, verbose=0,
                             callbacks=[keras.callbacks.BackupAndRestore(tmp_path / "backup")])
     assert len(next(iter(history.history.values()))) == 1  # only epoch 2 ran
-    assert_same_state(restarted, reference)
+    assert_same_state(restarted, reference, atol=tolerance(name))
 
 
 @pytest.mark.parametrize("name", EVERY_VARIANT)
@@ -91,7 +104,7 @@ def test_two_epochs_equal_one_then_save_load_and_one_more(name, tmp_path):
     first.save(tmp_path / "one_epoch.keras")
     loaded = keras.models.load_model(tmp_path / "one_epoch.keras")
     loaded.fit(fixed_batches(loaded), epochs=2, initial_epoch=1, verbose=0)
-    assert_same_state(loaded, reference)
+    assert_same_state(loaded, reference, atol=tolerance(name))
 
 
 # ------------------------------------------------------------------- the CLI
