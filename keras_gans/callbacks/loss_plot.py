@@ -225,7 +225,8 @@ class LossPlot(keras.callbacks.Callback):
                                 generator_step(self.model)):
                 self._drop_rows_after_position()
             if self._csv_file is None or self._csv_file.closed:
-                self._open_csv("a" if append and self.history["step"] else "w")
+                # Columns known here came from the file's header, which stays.
+                self._open_csv("a" if self.columns is not None else "w")
         self.clock.begin_epoch(epoch)
         # Trackers restart each epoch: m_0 = 0 at t = 0 for every key.
         self._previous = {}

@@ -134,6 +134,20 @@ def test_resumed_fit_continues_the_csv_and_replaces_rows_after_its_epoch(tmp_pat
     assert len(resumed.smoothed["d_loss"]) == 6
 
 
+def test_resume_keeps_the_header_of_a_csv_with_no_rows_before_its_position(tmp_path):
+    # Every row on disk lies past epoch 1, the position a backup restores: all are dropped.
+    (tmp_path / "losses.csv").write_text("step,epoch,d_loss\n5,3,0.5\n")
+    plot = LossPlot(tmp_path, keys=("d_loss",))
+    plot.set_params({"epochs": 2, "steps": 2, "verbose": 0})
+    plot.on_train_begin()
+    plot.on_epoch_begin(1)
+    plot.on_train_batch_end(0, {"d_loss": 1.0})
+    plot.on_train_batch_end(1, {"d_loss": 1.0})
+    plot.on_train_end()
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss"] and [r[:2] for r in rows] == [["3", "2"], ["4", "2"]]
+
+
 def test_append_must_be_none_or_a_bool(tmp_path):
     with pytest.raises(ValueError, match="append must be None, True or False, got 'yes'"):
         LossPlot(tmp_path, append="yes")
