@@ -70,6 +70,19 @@ def tolerance(name):
     return 1e-4 if name == "wgan" else 1e-5
 
 
+def reference_run(name):
+    """Two epochs without interruption, as two fits of one epoch in the same process.
+
+    Not one fit of two epochs: that run was seen to end with other weights in 2 of 13 test
+    processes (wgan-gp; a one-epoch fit and the resumed runs never varied), an open
+    reproducibility bug at epoch boundaries inside one fit, outside what resuming changes.
+    """
+    model = build(name)
+    model.fit(fixed_batches(model), epochs=1, verbose=0)
+    model.fit(fixed_batches(model), epochs=2, initial_epoch=1, verbose=0)
+    return model
+
+
 class _Interrupt(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if epoch == 1:
@@ -78,8 +91,7 @@ class _Interrupt(keras.callbacks.Callback):
 
 @pytest.mark.parametrize("name", EVERY_VARIANT)
 def test_backup_and_restore_into_a_fresh_model_continues_exactly(name, tmp_path):
-    reference = build(name)
-    reference.fit(fixed_batches(reference), epochs=2, verbose=0)
+    reference = reference_run(name)
 
     backup = keras.callbacks.BackupAndRestore(tmp_path / "backup")
     interrupted = build(name)
@@ -96,8 +108,7 @@ def test_backup_and_restore_into_a_fresh_model_continues_exactly(name, tmp_path)
 
 @pytest.mark.parametrize("name", EVERY_VARIANT)
 def test_two_epochs_equal_one_then_save_load_and_one_more(name, tmp_path):
-    reference = build(name)
-    reference.fit(fixed_batches(reference), epochs=2, verbose=0)
+    reference = reference_run(name)
 
     first = build(name)
     first.fit(fixed_batches(first), epochs=1, verbose=0)
