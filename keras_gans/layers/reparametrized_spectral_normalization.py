@@ -64,15 +64,11 @@ class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
         vector_u = self.vector_u.value
         for _ in range(self.power_iterations):
             # v = W u / ||W u||, u = W^T v / ||W^T v|| (Algorithm 1), without gradient.
-            vector_v = _normalize(ops.matmul(vector_u, ops.transpose(weights)))
-            vector_u = _normalize(ops.matmul(vector_v, weights))
+            vector_v = ops.normalize(ops.matmul(vector_u, ops.transpose(weights)), axis=-1)
+            vector_u = ops.normalize(ops.matmul(vector_v, weights), axis=-1)
         vector_u = ops.stop_gradient(vector_u)
         vector_v = ops.stop_gradient(vector_v)
         # sigma(W) ~ v^T W u; floored so an all-zero kernel stays zero rather than NaN.
         sigma = ops.maximum(ops.matmul(ops.matmul(vector_v, weights), ops.transpose(vector_u)), 1e-12)
         kernel = ops.reshape(self.kernel.value / ops.reshape(sigma, ()), self.kernel_shape)
         return ops.cast(vector_u, self.vector_u.dtype), ops.cast(kernel, self.kernel.dtype)
-
-
-def _normalize(x):
-    return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x)), 1e-24))
