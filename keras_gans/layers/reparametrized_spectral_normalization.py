@@ -23,12 +23,29 @@ class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
     Keras layer reached 0.48 and 0.51 label accuracy, with this one 0.978 and 0.989
     (seeds 0 and 1).
 
+    W / sigma(W) is invariant to W's scale, so its gradient is orthogonal to W and
+    shrinks as 1 / ||W||; an optimizer that takes steps of a fixed size (Adam) makes
+    W grow, and its steps shrink relative to W: an effective learning rate that
+    decays as training goes on (Heo et al. 2021 study this for scale-invariant
+    weights). With `rescale_kernel=True` (the default) every optimizer step ends by
+    dividing the raw W by its sigma estimate (a constraint on the kernel, applied
+    after the update as Keras applies constraints). That leaves W / sigma(W), the
+    layer's output and the direction of every later gradient unchanged, and keeps
+    the step size relative to W constant. Measured on the 2-D toy sets (SNGAN,
+    MLP 3 x 128, Adam(2e-4, 0, 0.9), 2,000 steps, seeds 0-2): without it the raw
+    sigma grew to 1.4-3.4 and 8, 2, 8 of the ring's 8 modes and 12, 5, 17 of the
+    grid's 25 were captured; with it 8, 8, 8 and 17, 20, 19.
+
     Being a subclass, it is found by `isinstance(layer, keras.layers.SpectralNormalization)`
     and takes the same arguments.
 
     Args:
         layer: a layer with a `kernel` weight (`Dense`, `Conv2D`, ...).
         power_iterations: power iterations per training call (1 in the paper).
+        rescale_kernel: divide the raw kernel by its sigma estimate after each
+            optimizer step (the wrapped layer's own kernel constraint, if any, is
+            applied after that). False leaves W as the optimizer leaves it, as the
+            paper's implementation does.
         **kwargs: passed to `keras.layers.Wrapper` (e.g. `name`).
 
     Example:
@@ -46,7 +63,25 @@ class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
     Reference:
         Miyato, Kataoka, Koyama, Yoshida. "Spectral Normalization for Generative
         Adversarial Networks", ICLR 2018. https://arxiv.org/abs/1802.05957
+        Heo, Chun, Oh, Han, Yun, Kim, Uh, Ha. "AdamP: Slowing Down the Slowdown for
+        Momentum Optimizers on Scale-invariant Weights", ICLR 2021.
+        https://arxiv.org/abs/2006.08217
     """
+
+    def __init__(self, layer, power_iterations=1, rescale_kernel=True, **kwargs):
+        super().__init__(layer, power_iterations=power_iterations, **kwargs)
+        if not isinstance(rescale_kernel, bool):
+            raise ValueError(f"rescale_kernel must be True or False, got {rescale_kernel!r}")
+        self.rescale_kernel = rescale_kernel
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if self.rescale_kernel:
+            # Keras' optimizers apply a variable's constraint right after its update.
+            self.kernel.constraint = _UnitSigma(self.vector_u, self.kernel_shape, then=self.kernel.constraint)
+
+    def get_config(self):
+        return {**super().get_config(), "rescale_kernel": self.rescale_kernel}
 
     def call(self, inputs, training=False):
         vector_u, kernel = self.normalized_weights()
@@ -72,3 +107,23 @@ class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
         sigma = ops.maximum(ops.matmul(ops.matmul(vector_v, weights), ops.transpose(vector_u)), 1e-12)
         kernel = ops.reshape(self.kernel.value / ops.reshape(sigma, ()), self.kernel_shape)
         return ops.cast(vector_u, self.vector_u.dtype), ops.cast(kernel, self.kernel.dtype)
+
+
+class _UnitSigma:
+    """Divides a kernel by sigma estimated as ||W u|| with the layer's unit power-iteration vector u.
+
+    u is the right singular vector estimate the last training call stored, so ||W u|| is the
+    sigma that call used, up to the update just applied. A user's own constraint runs after it.
+    """
+
+    def __init__(self, vector_u, kernel_shape, then=None):
+        self.vector_u, self.kernel_shape, self.then = vector_u, kernel_shape, then
+
+    def __call__(self, kernel):
+        kernel = ops.convert_to_tensor(kernel)
+        weights = ops.reshape(kernel, (-1, self.kernel_shape[-1]))
+        vector_u = ops.normalize(ops.cast(self.vector_u.value, weights.dtype), axis=-1)
+        # Floored like sigma in the call: an all-zero kernel stays zero.
+        sigma = ops.maximum(ops.norm(ops.matmul(vector_u, ops.transpose(weights))), 1e-12)
+        kernel = kernel / sigma
+        return kernel if self.then is None else self.then(kernel)

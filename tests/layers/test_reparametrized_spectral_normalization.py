@@ -10,8 +10,8 @@ W = RNG.standard_normal((5, 3)).astype("float32")
 X = RNG.standard_normal((4, 5)).astype("float32")
 
 
-def dense(kernel=W, wrapper=ReparametrizedSpectralNormalization):
-    layer = wrapper(keras.layers.Dense(kernel.shape[1], use_bias=False))
+def dense(kernel=W, wrapper=ReparametrizedSpectralNormalization, **options):
+    layer = wrapper(keras.layers.Dense(kernel.shape[1], use_bias=False, **options.pop("dense", {})), **options)
     layer.build(X.shape)
     layer.layer.kernel.assign(kernel)
     return layer
@@ -23,12 +23,52 @@ def converged(layer, calls=60):
     return layer
 
 
-def test_raw_kernel_is_never_overwritten_and_outputs_use_w_over_sigma():
+def test_calls_never_write_the_raw_kernel_and_outputs_use_w_over_sigma():
     layer = converged(dense())
     np.testing.assert_array_equal(np.asarray(layer.layer.kernel), W)
     sigma = np.linalg.svd(W, compute_uv=False)[0]
     np.testing.assert_allclose(layer(X), X @ W / sigma, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(layer(X, training=True), X @ W / sigma, rtol=1e-4, atol=1e-5)
+
+
+def sgd_step(layer, learning_rate=0.5):
+    """One optimizer step on a loss of the layer's output; returns the output before it."""
+    optimizer = keras.optimizers.SGD(learning_rate)
+    with tf.GradientTape() as tape:
+        out = layer(X, training=True)
+        loss = tf.reduce_sum(out[:, 0]) - tf.reduce_sum(out[:, 1:] ** 2)
+    optimizer.apply_gradients([(tape.gradient(loss, layer.layer.kernel.value), layer.layer.kernel)])
+    return out
+
+
+def test_an_optimizer_step_ends_with_the_raw_kernel_divided_by_its_sigma():
+    layer = converged(dense(W * 3.0))
+    sgd_step(layer)
+    raw = np.asarray(layer.layer.kernel)
+    # ||W u|| with the converged u is sigma up to the step's change: ~1, the output unchanged.
+    assert np.linalg.svd(raw, compute_uv=False)[0] == pytest.approx(1.0, abs=0.05)
+    plain = converged(dense(W * 3.0, rescale_kernel=False))
+    sgd_step(plain)
+    plain_raw = np.asarray(plain.layer.kernel)
+    assert np.linalg.svd(plain_raw, compute_uv=False)[0] > 2.5
+    # W / sigma(W) is scale invariant: both layers compute the same function after the step.
+    np.testing.assert_allclose(raw / np.linalg.norm(raw), plain_raw / np.linalg.norm(plain_raw), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(converged(layer)(X), converged(plain)(X), rtol=1e-3, atol=1e-4)
+
+
+def test_the_wrapped_layers_own_constraint_is_applied_after_the_rescale():
+    layer = converged(dense(W * 3.0, dense={"kernel_constraint": keras.constraints.NonNeg()}))
+    sgd_step(layer)
+    raw = np.asarray(layer.layer.kernel)
+    assert raw.min() >= 0 and (raw > 0).any()
+    assert np.abs(raw).max() < 1.5  # rescaled from sigma ~ 3 first
+
+
+def test_rescale_kernel_is_checked_and_kept_in_the_config():
+    with pytest.raises(ValueError, match="rescale_kernel must be True or False, got 'yes'"):
+        ReparametrizedSpectralNormalization(keras.layers.Dense(2), rescale_kernel="yes")
+    layer = ReparametrizedSpectralNormalization(keras.layers.Dense(2), rescale_kernel=False)
+    assert ReparametrizedSpectralNormalization.from_config(layer.get_config()).rescale_kernel is False
 
 
 def test_gradient_reaches_w_through_sigma_as_the_exact_svd_gives_it():
