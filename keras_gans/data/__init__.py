@@ -1,5 +1,6 @@
 """Datasets: batched, prefetched `tf.data.Dataset`s of float32 images in [-1, 1]."""
 
+import dataclasses
 import os
 
 from keras_gans.data._checks import MAX_FILE_BYTES, MAX_IMAGE_PIXELS
@@ -10,9 +11,59 @@ from keras_gans.data.images import IMAGE_EXTENSIONS, image_folder
 DATASET_NAMES = ("digits", "celeba")
 
 __all__ = [
-    "DATASET_NAMES", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
-    "digits", "image_folder", "load",
+    "DATASET_NAMES", "DatasetInfo", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
+    "dataset_info", "digits", "image_folder", "load",
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class DatasetInfo:
+    """What a dataset name stands for, known without reading its images.
+
+    The command line sizes its networks, decides whether a conditional variant can train and
+    writes its report from this.
+
+    Attributes:
+        name: the name as given.
+        channels: the channels `load` yields when `channels=None`.
+        num_classes: number of classes when the dataset has labels, else None.
+        class_names: one name per class, in label order, or None.
+        description: one line for reports, e.g. where the images come from.
+    """
+
+    name: str
+    channels: int
+    num_classes: int | None
+    class_names: tuple | None
+    description: str
+
+
+def dataset_info(name, source=None):
+    """The `DatasetInfo` of a name that `load` accepts.
+
+    Example:
+    >>> info = dataset_info("digits")
+    >>> info.channels, info.num_classes, info.class_names[:3]
+    (1, 10, ('0', '1', '2'))
+    """
+    key = name.lower() if isinstance(name, str) else None
+    if key == "digits":
+        return DatasetInfo(name, 1, 10, tuple(str(k) for k in range(10)),
+                           "scikit-learn's handwritten digits (1,797 real 8x8 scans, upsampled), embedded")
+    if key == "celeba":
+        return DatasetInfo(name, 3, None, None,
+                           f"CelebA aligned faces from {source or 'tfds'}, centred 140x140 face crop")
+    if isinstance(name, (str, os.PathLike)) and os.path.exists(name):
+        return DatasetInfo(os.fspath(name), 3, None, None,
+                           f"images under {os.path.abspath(name)} (largest centred square crop)")
+    raise _unknown(name)
+
+
+def _unknown(name):
+    return ValueError(
+        f"unknown dataset {name!r}: expected 'digits', 'celeba', or a path to a folder or .zip "
+        "of images"
+    )
 
 
 def load(name, image_size=64, batch_size=64, channels=None, seed=None, **kwargs):
@@ -50,7 +101,4 @@ def load(name, image_size=64, batch_size=64, channels=None, seed=None, **kwargs)
         return celeba(channels=3 if channels is None else channels, **common)
     if isinstance(name, (str, os.PathLike)) and os.path.exists(name):
         return image_folder(name, channels=3 if channels is None else channels, **common)
-    raise ValueError(
-        f"unknown dataset {name!r}: expected 'digits', 'celeba', or a path to a folder or .zip "
-        "of images"
-    )
+    raise _unknown(name)
