@@ -11,6 +11,11 @@ process's CPU time (all threads, `time.process_time`) are both reported: on a ma
 jobs load, CPU time per step is the steadier of the two; `--threads 1` steadies it further.
 
     python benchmarks/wgan_gp_step.py --image-size 16 --width 32 --rounds 5 --steps 20
+    python benchmarks/wgan_gp_step.py --ops-only   # graph ops of one traced step of each, no timing
+
+The op count is the number of operations in the traced step's graph and in every function
+it calls (gradients, the penalty's inner tape): what a GPU launches per step at small sizes,
+the step's fixed cost that can be measured without one.
 """
 
 import argparse
@@ -72,6 +77,12 @@ class ReferenceWGANGP(keras.Model):
         return {"g_loss": g_loss}  # Keras needs one output; a plain tensor, no tracker
 
 
+def step_op_count(model, batch_spec):
+    """Operations in `model.train_step` traced on `batch_spec`, its function library included."""
+    graph = tf.function(model.train_step).get_concrete_function(batch_spec).graph.as_graph_def()
+    return len(graph.node) + sum(len(function.node_def) for function in graph.library.function)
+
+
 class _Timer(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
@@ -95,6 +106,7 @@ def main():
     parser.add_argument("--steps", type=int, default=20, help="generator steps timed per round")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of each")
     parser.add_argument("--threads", type=int, default=0, help="TensorFlow intra/inter-op threads (0: TF's choice)")
+    parser.add_argument("--ops-only", action="store_true", help="print each step's graph op count and stop")
     args = parser.parse_args()
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
@@ -115,6 +127,11 @@ def main():
     # The reference gets the same real images, already grouped k batches a step.
     grouped = batches.rebatch(k * b, drop_remainder=True).cache()
     runs = {"keras_gans.WGANGP": (ours, batches), "reference train_step": (reference, grouped)}
+    spec = tf.TensorSpec((k * b, size, size, args.channels), tf.float32)
+    counts = {name: step_op_count(model, spec) for name, (model, _) in runs.items()}
+    print(f"graph ops of one traced step: {', '.join(f'{name} {count:,}' for name, count in counts.items())}")
+    if args.ops_only:
+        return
 
     medians = {name: [] for name in runs}
     cpu = {name: [] for name in runs}

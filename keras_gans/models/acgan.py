@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import losses
+from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_conditional_generator, build_discriminator
 
@@ -67,16 +68,12 @@ class ACGAN(BaseGAN):
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake", "d_class_accuracy", "g_class_accuracy")
     conditional = True
 
-    def __init__(self, generator, discriminator, num_classes, critic_steps=1, latent_dim=None, seed=None, **kwargs):
-        super().__init__(
-            generator,
-            discriminator,
-            critic_steps=critic_steps,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            seed=seed,
-            **kwargs,
-        )
+    # The paper's 100 noise dimensions (the class adds K more) and, Appendix (CIFAR-10 and
+    # ImageNet): Adam, alpha = 2e-4, beta_1 = 0.5, beta_2 = 0.999; DCGAN's width 64.
+    defaults = Defaults(latent_dim=100, width=64, optimizer=adam(2e-4, beta_1=0.5, beta_2=0.999))
+
+    def check_networks(self):
+        discriminator, num_classes = self.discriminator, self.num_classes
         shapes = [tuple(output.shape[1:]) for output in discriminator.outputs]
         if len(discriminator.inputs) != 1 or shapes != [(1,), (num_classes,)]:
             raise ValueError(
@@ -86,25 +83,13 @@ class ACGAN(BaseGAN):
             )
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=10):
-        """`(generator, discriminator)`: conditional DCGAN generator, DCGAN discriminator with a class head.
-
-        latent_dim defaults to the paper's 100 noise dimensions (the class adds K
-        more), width to 64.
-        """
-        width = 64 if width is None else width
-        generator = build_conditional_generator(
-            image_size, channels, latent_dim=100 if latent_dim is None else latent_dim,
-            num_classes=num_classes, width=width,
-        )
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
+        """`(generator, discriminator)`: conditional DCGAN generator, DCGAN discriminator with a class head."""
+        generator = build_conditional_generator(image_size, channels, latent_dim, num_classes, width=width)
         discriminator = build_discriminator(
             image_size, channels, width=width, normalization="batch", output_bias=True, num_classes=num_classes
         )
         return generator, discriminator
-
-    def default_optimizers(self):
-        # Odena et al., Appendix (CIFAR-10 and ImageNet): Adam, alpha = 2e-4, beta_1 = 0.5, beta_2 = 0.999.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         (real_source, real_class), (fake_source, fake_class) = outputs["real"], outputs["fake"]

@@ -4,7 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_conditional_discriminator, build_conditional_generator
 
@@ -70,53 +71,30 @@ class CGAN(BaseGAN):
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake")
     conditional = True
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        num_classes,
-        mismatched_pairs=False,
-        critic_steps=1,
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        if not isinstance(mismatched_pairs, bool):
-            raise ValueError(f"mismatched_pairs must be True or False, got {mismatched_pairs!r}")
-        self.mismatched_pairs = mismatched_pairs
+    config_keys = ("mismatched_pairs",)
+    # The paper's z of 100; DCGAN's width 64 and Adam(2e-4, beta_1=0.5), see the class docstring.
+    defaults = Defaults(latent_dim=100, width=64)
+
+    def __init__(self, generator, discriminator, *, mismatched_pairs=False, **kwargs):
+        self.mismatched_pairs = _validation.boolean("mismatched_pairs", mismatched_pairs)
         # Before BaseGAN.__init__, which makes one tracker per name.
         self.metric_names = CGAN.metric_names + (("d_mismatched",) if mismatched_pairs else ())
-        super().__init__(
-            generator,
-            discriminator,
-            critic_steps=critic_steps,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            seed=seed,
-            **kwargs,
-        )
+        super().__init__(generator, discriminator, **kwargs)
+
+    def check_networks(self):
         self.check_two_input_discriminator("logit")
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=10):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """`(generator, discriminator)`: the conditional DCGAN pair, one-hot labels joined to z and to the image.
 
-        latent_dim defaults to the paper's 100, width to DCGAN's 64; the
-        discriminator has batch norm and a biased logit.
+        The discriminator has batch norm and a biased logit.
         """
-        width = 64 if width is None else width
-        generator = build_conditional_generator(
-            image_size, channels, latent_dim=100 if latent_dim is None else latent_dim,
-            num_classes=num_classes, width=width,
-        )
+        generator = build_conditional_generator(image_size, channels, latent_dim, num_classes, width=width)
         discriminator = build_conditional_discriminator(
             image_size, channels, num_classes=num_classes, width=width, normalization="batch", output_bias=True
         )
         return generator, discriminator
-
-    def default_optimizers(self):
-        # DCGAN's (Radford et al. 2016, Sec. 4): Adam, alpha = 2e-4, beta_1 = 0.5; see the class docstring.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
 
     def mismatched_labels(self, labels):
         """Labels that differ from `labels` everywhere, uniform over the K - 1 other classes."""
@@ -147,7 +125,4 @@ class CGAN(BaseGAN):
     def generator_loss(self, outputs, fake_labels):
         # -E[log D(G(z|y)|y)], the non-saturating form (Goodfellow et al. 2014, Sec. 3)
         return losses.non_saturating_generator_loss(outputs["fake"]), {}
-
-    def get_config(self):
-        return {**super().get_config(), "mismatched_pairs": self.mismatched_pairs}
 

@@ -4,7 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_dcgan_pair
 
@@ -64,30 +65,16 @@ class DCGAN(BaseGAN):
     # Batch norm in the discriminator: real and fake in separate calls (separate minibatches).
     joint_discriminator_call = False
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=1,
-        label_smoothing=0.0,
-        feature_matching=False,
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        if (
-            isinstance(label_smoothing, bool)
-            or not isinstance(label_smoothing, (int, float))
-            or not 0 <= label_smoothing < 1
-        ):
-            raise ValueError(f"label_smoothing must be a number in [0, 1), got {label_smoothing!r}")
-        if not isinstance(feature_matching, bool):
-            raise ValueError(f"feature_matching must be True or False, got {feature_matching!r}")
-        self.label_smoothing = float(label_smoothing)
-        self.feature_matching = feature_matching
+    config_keys = ("label_smoothing", "feature_matching")
+    # Radford et al.: z of 100 (drawn from N(0, I) here, from U[-1, 1] there); width 64 as in the
+    # authors' code (filters 64-128-256-512 for 64 px; the paper's Figure 1 draws a generator twice
+    # as wide, 1024 at 4 x 4); Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5 (beta_2 = 0.999).
+    defaults = Defaults(latent_dim=100, width=64)
+
+    def __init__(self, generator, discriminator, *, label_smoothing=0.0, feature_matching=False, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.label_smoothing = _validation.number("label_smoothing", label_smoothing, low=0, high=1, high_open=True)
+        self.feature_matching = _validation.boolean("feature_matching", feature_matching)
         self.feature_extractor = None
         if feature_matching:
             names = [layer.name for layer in discriminator.layers]
@@ -102,23 +89,9 @@ class DCGAN(BaseGAN):
             )
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
-        """The paper's `(generator, discriminator)`: `build_generator` and `build_discriminator`.
-
-        Latent size 100 as in the paper (drawn from N(0, I) here, from U[-1, 1]
-        there); width 64 as in the authors' code (filters 64-128-256-512 for 64 px;
-        the paper's Figure 1 draws a generator twice as wide, 1024 at 4 x 4).
-
-        Args: as `BaseGAN.default_networks`; latent_dim None: 100, width None: 64.
-        """
-        cls.check_unconditional(num_classes)
-        latent_dim = 100 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
+        """The paper's `(generator, discriminator)`: `build_generator` and `build_discriminator`."""
         return build_dcgan_pair(image_size, channels, latent_dim, width)
-
-    def default_optimizers(self):
-        # Radford et al. Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5 (beta_2 = 0.999).
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = outputs["real"], outputs["fake"]
@@ -137,7 +110,7 @@ class DCGAN(BaseGAN):
         # discriminator's features of the real batch and of the fakes.
         images = self.images_of(real)
         with tf.GradientTape() as tape:
-            fake, _ = self.fake_batch(ops.shape(images)[0])
+            fake, _ = self.fake_for(real)
             # One call on real and fake together: in separate training-mode calls, batch norm
             # would centre each batch's features on the same beta, hiding the very difference
             # in means that feature matching is meant to close.
@@ -147,10 +120,3 @@ class DCGAN(BaseGAN):
             g_loss = losses.feature_matching_loss(features[:count], features[count:])
         self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)
         return {"g_loss": g_loss}
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "label_smoothing": self.label_smoothing,
-            "feature_matching": self.feature_matching,
-        }

@@ -2,7 +2,8 @@
 
 import keras
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_dcgan_pair
 
@@ -65,43 +66,23 @@ class FGAN(BaseGAN):
     # Batch norm in the DCGAN discriminator: real and fake in separate calls.
     joint_discriminator_call = False
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=1,
-        divergence="jensen_shannon",
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        if divergence not in losses.F_DIVERGENCES:
-            raise ValueError(
-                f"divergence must be one of {', '.join(map(repr, losses.F_DIVERGENCES))}, got {divergence!r}"
-            )
-        self.divergence = divergence
+    config_keys = ("divergence",)
+    # Nowozin et al. Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5; DCGAN's z of 100 and width 64.
+    defaults = Defaults(latent_dim=100, width=64)
+
+    def __init__(self, generator, discriminator, *, divergence="jensen_shannon", **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.divergence = _validation.one_of("divergence", divergence, losses.F_DIVERGENCES)
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """DCGAN `(generator, discriminator)`, the paper's nets for its LSUN experiments.
 
         `build_generator` and `build_discriminator`, whose linear output is V.
         The paper's MNIST nets were fully connected (`GAN.default_networks` gives
         such a pair); the DCGAN ones scale to the library's image sizes.
-
-        Args: as `BaseGAN.default_networks`; latent_dim None: 100, width None: 64.
         """
-        cls.check_unconditional(num_classes)
-        latent_dim = 100 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
         return build_dcgan_pair(image_size, channels, latent_dim, width)
-
-    def default_optimizers(self):
-        # Nowozin et al. Sec. 4: Adam, learning rate 0.0002, beta_1 = 0.5.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         # -(E_P[g_f(V(x))] - E_Q[f*(g_f(V(G(z))))])  (Eq. 6, T = g_f(V))
@@ -111,6 +92,3 @@ class FGAN(BaseGAN):
     def generator_loss(self, outputs, fake_labels):
         # -E_Q[g_f(V(G(z)))]  (Sec. 3.2)
         return losses.f_gan_generator_loss(outputs["fake"], self.divergence), {}
-
-    def get_config(self):
-        return {**super().get_config(), "divergence": self.divergence}

@@ -2,10 +2,10 @@
 
 import keras
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_mlp_discriminator, build_mlp_generator
-from keras_gans.networks.dcgan import _check_positive, check_channels
 
 GENERATOR_LOSSES = ("non_saturating", "minimax")
 
@@ -54,27 +54,17 @@ class GAN(BaseGAN):
     # The fully connected discriminator has no batch statistics: one call on real and fake.
     joint_discriminator_call = True
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=1,
-        generator_loss="non_saturating",
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        if generator_loss not in GENERATOR_LOSSES:
-            raise ValueError(
-                f"generator_loss must be one of {', '.join(map(repr, GENERATOR_LOSSES))}, got {generator_loss!r}"
-            )
-        self.generator_loss_name = generator_loss
+    # Goodfellow et al.'s MNIST nets: z of 100, hidden layers of 1200 units. Not the paper's
+    # optimizer: it used SGD with momentum (lr 0.1 decaying, momentum 0.5 -> 0.7); Adam(2e-4,
+    # beta_1=0.5), Radford et al.'s setting, is robust without a schedule.
+    defaults = Defaults(latent_dim=100, width=1200)
+
+    def __init__(self, generator, discriminator, *, generator_loss="non_saturating", **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.generator_loss_name = _validation.one_of("generator_loss", generator_loss, GENERATOR_LOSSES)
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """The paper's fully connected `(generator, discriminator)` for images of `image_size`.
 
         Goodfellow et al.'s MNIST nets: a generator of two ReLU layers of 1200
@@ -82,29 +72,15 @@ class GAN(BaseGAN):
         dropout 0.5. Departures: tanh output for images in [-1, 1] (the paper's was
         a sigmoid for [0, 1]); LeakyReLU 0.2 instead of maxout, with `width`
         units, as many as the maxout layers' linear pieces.
-
-        Args:
-            image_size: side of the square images.
-            channels: 1 or 3.
-            latent_dim: size of z (None: 100).
-            width: units of every hidden layer of both nets (None: 1200).
-            num_classes: must be None, GAN is unconditional.
         """
-        cls.check_unconditional(num_classes)
-        check_channels(channels)
-        latent_dim = 100 if latent_dim is None else latent_dim
-        width = 1200 if width is None else width
+        _validation.channels(channels)
         # Named here: the builders would report them as output_shape or hidden.
-        _check_positive(image_size=image_size, latent_dim=latent_dim, width=width)
+        for name, value in (("image_size", image_size), ("latent_dim", latent_dim), ("width", width)):
+            _validation.positive_int(name, value)
         shape = (image_size, image_size, channels)
         generator = build_mlp_generator(shape, latent_dim=latent_dim, hidden=(width, width))
         discriminator = build_mlp_discriminator(shape, hidden=(width, width), dropout=0.5)
         return generator, discriminator
-
-    def default_optimizers(self):
-        # Not the paper's: it used SGD with momentum (lr 0.1 decaying, momentum 0.5 -> 0.7).
-        # Adam(2e-4, beta_1=0.5) is Radford et al.'s setting, robust without a schedule.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = outputs["real"], outputs["fake"]

@@ -1,12 +1,10 @@
 """LSGAN: least squares GAN (Mao et al. 2017)."""
 
-import math
-import numbers
-
 import keras
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_dcgan_pair
 
@@ -55,48 +53,27 @@ class LSGAN(BaseGAN):
     # Batch norm in the discriminator: real and fake in separate calls, as the authors' code.
     joint_discriminator_call = False
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=1,
-        a=0.0,
-        b=1.0,
-        c=1.0,
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        for key, value in (("a", a), ("b", b), ("c", c)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-                raise ValueError(f"{key} must be a finite number, got {value!r}")
+    config_keys = ("a", "b", "c")
+    # Mao et al.: z of 1024; Adam with beta_1 = 0.5 and learning rate 0.0002 as for their 28 px
+    # nets (and DCGAN's). Their 112 px LSUN nets used 0.001 (the authors' train_lsun.py).
+    defaults = Defaults(latent_dim=1024, width=64)
+
+    def __init__(self, generator, discriminator, *, a=0.0, b=1.0, c=1.0, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.a, self.b, self.c = (_validation.number(key, value) for key, value in (("a", a), ("b", b), ("c", c)))
         if a == b:
             raise ValueError(f"a (the fake target) and b (the real target) must differ, got a={a!r}, b={b!r}")
-        self.a, self.b, self.c = float(a), float(b), float(c)
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """DCGAN `(generator, discriminator)`: `build_generator` and `build_discriminator`.
 
         The discriminator's output is already linear, as LSGAN needs. The paper's
         LSUN nets (112 px, VGG-like, 3x3 kernels) do not scale to every image
         size; its design rules are DCGAN's (batch norm, ReLU / LeakyReLU 0.2), so
-        the DCGAN nets stand in for them. Latent size 1024 as in the paper.
-
-        Args: as `BaseGAN.default_networks`; latent_dim None: 1024, width None: 64.
+        the DCGAN nets stand in for them.
         """
-        cls.check_unconditional(num_classes)
-        latent_dim = 1024 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
         return build_dcgan_pair(image_size, channels, latent_dim, width)
-
-    def default_optimizers(self):
-        # Mao et al.: Adam with beta_1 = 0.5; learning rate 0.0002 as for their 28 px nets
-        # (and DCGAN's). Their 112 px LSUN nets used 0.001 (the authors' train_lsun.py).
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = outputs["real"], outputs["fake"]
@@ -107,9 +84,6 @@ class LSGAN(BaseGAN):
     def generator_loss(self, outputs, fake_labels):
         # 1/2 E[(D(G(z)) - c)^2]  (Eq. 2)
         return losses.least_squares_generator_loss(outputs["fake"], c=self.c), {}
-
-    def get_config(self):
-        return {**super().get_config(), "a": self.a, "b": self.b, "c": self.c}
 
 
 def _mean(scores):

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gans import losses
+from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_conditional_generator, build_projection_discriminator
 
@@ -73,37 +74,21 @@ class ProjectionCGAN(BaseGAN):
     joint_discriminator_call = True
     discriminator_training_in_generator_step = False
 
-    def __init__(self, generator, discriminator, num_classes, critic_steps=5, latent_dim=None, seed=None, **kwargs):
-        super().__init__(
-            generator,
-            discriminator,
-            critic_steps=critic_steps,
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            seed=seed,
-            **kwargs,
-        )
+    # Miyato & Koyama's experiments (SNGAN's setting): n_dis = 5, Adam, alpha = 2e-4, beta_1 = 0,
+    # beta_2 = 0.9; z of 128; width 64.
+    defaults = Defaults(latent_dim=128, width=64, critic_steps=5, optimizer=adam(2e-4, beta_1=0.0, beta_2=0.9))
+
+    def check_networks(self):
         self.check_two_input_discriminator("score")
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=10):
-        """`(generator, discriminator)`: conditional DCGAN generator, spectrally normalised projection discriminator.
-
-        latent_dim defaults to the paper's 128, width to 64.
-        """
-        width = 64 if width is None else width
-        generator = build_conditional_generator(
-            image_size, channels, latent_dim=128 if latent_dim is None else latent_dim,
-            num_classes=num_classes, width=width,
-        )
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
+        """`(generator, discriminator)`: conditional DCGAN generator, spectrally normalised projection discriminator."""
+        generator = build_conditional_generator(image_size, channels, latent_dim, num_classes, width=width)
         discriminator = build_projection_discriminator(
             image_size, channels, num_classes=num_classes, width=width, spectral_norm=True
         )
         return generator, discriminator
-
-    def default_optimizers(self):
-        # Miyato & Koyama's experiments (SNGAN's setting): Adam, alpha = 2e-4, beta_1 = 0, beta_2 = 0.9.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = outputs["real"], outputs["fake"]

@@ -3,7 +3,8 @@
 import keras
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_dcgan_pair
 
@@ -58,46 +59,28 @@ class RaGAN(BaseGAN):
     # The generator's loss compares its samples with the real batch (Eq. 11).
     generator_loss_needs_real = True
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=1,
-        kind="standard",
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}, got {kind!r}")
-        self.kind = kind
+    config_keys = ("kind",)
+    # The author's code's sizes (z of 128, width 128: 1024 filters at 4 x 4 for 64 px) and the
+    # paper's stable setup: Adam, learning rate 0.0002, betas (0.5, 0.999), n_D = 1.
+    defaults = Defaults(latent_dim=128, width=128, optimizer=adam(2e-4, beta_1=0.5, beta_2=0.999))
+
+    def __init__(self, generator, discriminator, *, kind="standard", **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.kind = _validation.one_of("kind", kind, KINDS)
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """DCGAN `(generator, discriminator)`, as in the paper's 64 px and larger CAT experiments.
 
         `build_generator` and `build_discriminator` (batch norm in both, LeakyReLU
-        0.2 in the discriminator), with the author's code's sizes: latent 128,
-        width 128 (1024 filters at 4 x 4 for 64 px). The generator's first layer is
-        a dense projection, the same linear map as that code's transposed
+        0.2 in the discriminator). The generator's first layer is a dense
+        projection, the same linear map as the author's code's transposed
         convolution of the 1 x 1 latent, and the discriminator ends in a dense
         layer on the flattened 4 x 4 map, the same as its 4 x 4 convolution. That
         layer has no bias, as there: the losses see only differences
         `C(x) - E[C(G(z))]`, in which a bias cancels, so it would get no gradient.
-
-        Args: as `BaseGAN.default_networks`; latent_dim None: 128, width None: 128.
         """
-        cls.check_unconditional(num_classes)
-        latent_dim = 128 if latent_dim is None else latent_dim
-        width = 128 if width is None else width
         return build_dcgan_pair(image_size, channels, latent_dim, width, output_bias=False)
-
-    def default_optimizers(self):
-        # The paper's stable setup: Adam, learning rate 0.0002, betas (0.5, 0.999), n_D = 1.
-        return tuple(keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999) for _ in range(2))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = ops.cast(outputs["real"], "float32"), ops.cast(outputs["fake"], "float32")
@@ -111,6 +94,3 @@ class RaGAN(BaseGAN):
     def generator_loss(self, outputs, fake_labels):
         # The discriminator's loss with real and fake swapped  (Eq. 11)
         return losses.relativistic_average_generator_loss(outputs["real"], outputs["fake"], kind=self.kind), {}
-
-    def get_config(self):
-        return {**super().get_config(), "kind": self.kind}

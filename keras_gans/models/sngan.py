@@ -3,6 +3,7 @@
 import keras
 
 from keras_gans import losses
+from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_critic, build_generator
 
@@ -53,34 +54,26 @@ class SNGAN(BaseGAN):
     joint_discriminator_call = True
     discriminator_training_in_generator_step = False
 
-    def __init__(self, generator, discriminator, critic_steps=1, latent_dim=None, seed=None, **kwargs):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        if not any(isinstance(layer, keras.layers.SpectralNormalization) for layer in _all_layers(discriminator)):
+    # z of 128. Adam(2e-4, beta_1=0, beta_2=0.9): the setting of the authors' hinge-loss ResNet runs
+    # (there with 5 critic steps), kept for every critic_steps. The paper's Table 1 setting C for the
+    # standard CNN with one critic step is Adam(2e-4, 0.5, 0.999): pass it to compile to match.
+    defaults = Defaults(latent_dim=128, width=64, optimizer=adam(2e-4, beta_1=0.0, beta_2=0.9))
+
+    def check_networks(self):
+        if not any(isinstance(layer, keras.layers.SpectralNormalization) for layer in _all_layers(self.discriminator)):
             raise ValueError(
                 "SNGAN needs a discriminator with keras.layers.SpectralNormalization layers, e.g. "
-                f"build_critic(spectral_norm=True); {discriminator.name!r} has none"
+                f"build_critic(spectral_norm=True); {self.discriminator.name!r} has none"
             )
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """The standard CNN of the paper, approximated by DCGAN nets; the critic spectrally normalised."""
-        cls.check_unconditional(num_classes)
-        latent_dim = 128 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),
             build_critic(image_size, channels, width=width, normalization=None, spectral_norm=True,
                          output_bias=True),
         )
-
-    def default_optimizers(self):
-        # Adam(2e-4, beta_1=0, beta_2=0.9): the setting of the authors' hinge-loss ResNet runs (there
-        # with 5 critic steps), kept for every critic_steps. The paper's Table 1 setting C for the
-        # standard CNN with one critic step is Adam(2e-4, 0.5, 0.999): pass it to compile to match.
-        return (keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9),
-                keras.optimizers.Adam(2e-4, beta_1=0.0, beta_2=0.9))
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         real, fake = outputs["real"], outputs["fake"]

@@ -4,6 +4,7 @@ import keras
 
 from keras_gans import losses
 from keras_gans.constraints import ClipConstraint
+from keras_gans.models._defaults import Defaults, rmsprop
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_critic, build_generator
 
@@ -45,10 +46,13 @@ class WGAN(BaseGAN):
 
     metric_names = ("d_loss", "g_loss", "wasserstein")
 
-    def __init__(self, generator, discriminator, critic_steps=5, clip_value=0.01, latent_dim=None, seed=None, **kwargs):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
+    config_keys = ("clip_value",)
+    # Arjovsky et al. 2017, Algorithm 1: n_critic = 5, RMSProp, alpha = 5e-5 (momentum-based
+    # optimizers made training unstable in their experiments); DCGAN's z of 100 and width 64.
+    defaults = Defaults(latent_dim=100, width=64, critic_steps=5, optimizer=rmsprop(5e-5))
+
+    def __init__(self, generator, discriminator, *, clip_value=0.01, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
         self.clip = ClipConstraint(clip_value)
         self.clip_value = self.clip.clip_value
         for variable in self.discriminator.trainable_variables:
@@ -57,20 +61,12 @@ class WGAN(BaseGAN):
             variable.assign(self.clip(variable))
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """The paper's DCGAN generator and critic (batch norm in the critic, linear score)."""
-        cls.check_unconditional(num_classes)
-        latent_dim = 100 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),
             build_critic(image_size, channels, width=width, normalization="batch"),
         )
-
-    def default_optimizers(self):
-        # Arjovsky et al. 2017, Algorithm 1: RMSProp, alpha = 5e-5 (momentum-based
-        # optimizers made training unstable in their experiments).
-        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
         critic_loss = losses.wasserstein_critic_loss(outputs["real"], outputs["fake"])
@@ -78,6 +74,3 @@ class WGAN(BaseGAN):
 
     def generator_loss(self, outputs, fake_labels):
         return losses.wasserstein_generator_loss(outputs["fake"]), {}
-
-    def get_config(self):
-        return {**super().get_config(), "clip_value": self.clip_value}

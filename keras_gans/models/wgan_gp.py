@@ -1,13 +1,11 @@
 """WGAN-GP: Wasserstein GAN with a gradient penalty (Gulrajani et al. 2017)."""
 
-import math
-import numbers
-
 import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import _validation, losses
+from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_critic, build_generator
 
@@ -52,44 +50,27 @@ class WGANGP(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "gp", "wasserstein")
+    config_keys = ("gradient_penalty_weight",)
+    # Gulrajani et al. 2017, Algorithm 1: n_critic = 5, alpha = 1e-4, beta_1 = 0, beta_2 = 0.9; z of 128.
+    defaults = Defaults(latent_dim=128, critic_steps=5, optimizer=adam(1e-4, beta_1=0.0, beta_2=0.9))
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        critic_steps=5,
-        gradient_penalty_weight=10.0,
-        latent_dim=None,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(
-            generator, discriminator, critic_steps=critic_steps, latent_dim=latent_dim, seed=seed, **kwargs
-        )
-        weight = gradient_penalty_weight
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not 0 <= weight < math.inf:
-            raise ValueError(f"gradient_penalty_weight must be a finite number >= 0, got {gradient_penalty_weight!r}")
-        self.gradient_penalty_weight = float(gradient_penalty_weight)
+    def __init__(self, generator, discriminator, *, gradient_penalty_weight=10.0, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.gradient_penalty_weight = _validation.number("gradient_penalty_weight", gradient_penalty_weight, low=0)
 
     @classmethod
-    def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None):
+    def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
         """DCGAN generator and critic, the critic with layer norm and no batch norm (Sec. 4)."""
-        cls.check_unconditional(num_classes)
-        latent_dim = 128 if latent_dim is None else latent_dim
-        width = 64 if width is None else width
         return (
             build_generator(image_size, channels, latent_dim=latent_dim, width=width),
             build_critic(image_size, channels, width=width, normalization="layer"),
         )
 
-    def default_optimizers(self):
-        # Gulrajani et al. 2017, Algorithm 1: alpha = 1e-4, beta_1 = 0, beta_2 = 0.9.
-        return tuple(keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9) for _ in range(2))
-
     def discriminator_step(self, real):
         # Overridden, not just the loss: the penalty needs the images themselves.
         real = self.images_of(real)
         batch_size = ops.shape(real)[0]
+        # fake_batch, not fake_for(real): one shape read a critic step (each is a graph op).
         fake, _ = self.fake_batch(batch_size)
         # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4), shaped to broadcast over
         # whatever a sample is: an image (H, W, C) or a point of a toy set (2,).
@@ -106,6 +87,3 @@ class WGANGP(BaseGAN):
 
     def generator_loss(self, outputs, fake_labels):
         return losses.wasserstein_generator_loss(outputs["fake"]), {}
-
-    def get_config(self):
-        return {**super().get_config(), "gradient_penalty_weight": self.gradient_penalty_weight}

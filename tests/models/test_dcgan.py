@@ -126,9 +126,9 @@ def test_feature_matching_needs_a_features_layer():
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"label_smoothing": 1.0}, r"label_smoothing must be a number in \[0, 1\), got 1.0"),
-    ({"label_smoothing": -0.1}, r"label_smoothing must be a number in \[0, 1\), got -0.1"),
-    ({"label_smoothing": "0.1"}, r"label_smoothing must be a number in \[0, 1\), got '0.1'"),
+    ({"label_smoothing": 1.0}, r"label_smoothing must be a finite number in \[0, 1\), got 1.0"),
+    ({"label_smoothing": -0.1}, r"label_smoothing must be a finite number in \[0, 1\), got -0.1"),
+    ({"label_smoothing": "0.1"}, r"label_smoothing must be a finite number in \[0, 1\), got '0.1'"),
     ({"feature_matching": "yes"}, "feature_matching must be True or False, got 'yes'"),
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
 ])

@@ -1,0 +1,74 @@
+"""What a trained model is asked outside training: images, scores, inputs to draw, export specs.
+
+A mixin of `BaseGAN`: the generator's first input is latents z, or images for an
+image-to-image variant (`generator_input`), and every method here follows it, so that
+`generate`, the callbacks' fixed inputs (`draw_inputs`) and export (`serving_specs`)
+need no per-variant code.
+"""
+
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import _validation
+
+
+class SamplingMixin:
+    """`generate`, `score`, `draw_inputs` and `serving_specs` of a GAN model."""
+
+    def score(self, images, labels=None):
+        """The discriminator's realness score per image, (N,), in inference mode.
+
+        Higher means judged more real. For a multi-output discriminator (ACGAN) it is
+        the first output, the real/fake head. Used by `BestSamples`.
+        """
+        outputs = self.discriminate(images, labels, training=False)
+        if isinstance(outputs, (list, tuple)):
+            outputs = outputs[0]
+        return ops.reshape(ops.cast(outputs, "float32"), (-1,))
+
+    @property
+    def input_name(self):
+        """The name of the generator's first input: "z" or "images"."""
+        return "z" if self.generator_input == "latent" else "images"
+
+    def serving_specs(self):
+        """The `tf.TensorSpec`s of the generator's inputs, named, as an export serves them."""
+        first = tf.TensorSpec((None, *self.generator.inputs[0].shape[1:]), tf.float32, name=self.input_name)
+        return [first] if self.num_classes is None else [first, tf.TensorSpec((None,), tf.int32, name="labels")]
+
+    def draw_inputs(self, count, seed=None):
+        """`count` first inputs of the generator from numpy's `default_rng(seed)`: latents z.
+
+        An image-to-image model has no inputs to draw: it is given real images.
+        """
+        count = _validation.positive_int("the number of images", count)
+        if self.generator_input != "latent":
+            raise ValueError(f"{type(self).__name__} translates images: give it images, not a count ({count})")
+        return np.random.default_rng(seed).standard_normal((count, self.latent_dim)).astype("float32")
+
+    def generate(self, z, labels=None, batch_size=256, seed=None):
+        """Generated images for inputs `z`, or for `z` drawn inputs when `z` is an int.
+
+        `z` is what the generator consumes: latents (N, latent_dim), or images for an
+        image-to-image model. With an int, `seed` makes the draw reproducible (numpy
+        `default_rng(seed)`, see `draw_inputs`). The generator runs in inference mode
+        (batch norm uses its moving statistics), `batch_size` inputs at a time. Returns a
+        float32 numpy array in [-1, 1]. `labels` is for conditional variants; an
+        unconditional model refuses them rather than ignore them.
+        """
+        if self.num_classes is None and labels is not None:
+            raise ValueError(f"{type(self).__name__} is unconditional: generate takes no labels, got {labels!r}")
+        if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
+            z = self.draw_inputs(int(z), seed)
+        z = np.asarray(z, dtype="float32")
+        expected = tuple(self.generator.inputs[0].shape[1:])
+        if z.shape[1:] != expected:
+            raise ValueError(f"{self.input_name} must have shape (N, {', '.join(map(str, expected))}), got {z.shape}")
+        if self.num_classes is not None:
+            labels = self._check_labels(labels, len(z))
+        chunks = []
+        for i in range(0, len(z), batch_size):
+            inputs = z[i : i + batch_size] if labels is None else [z[i : i + batch_size], labels[i : i + batch_size]]
+            chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+        return np.concatenate(chunks).astype("float32")
