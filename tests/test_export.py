@@ -193,7 +193,8 @@ def test_export_refuses_an_unknown_format_and_a_folder_for_a_file_format(tmp_pat
 
 def test_onnx_without_tf2onnx_names_the_extra_to_install(tmp_path, monkeypatch):
     find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tf2onnx" else find_spec(name, *a))
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "tf2onnx" else find_spec(name, *args))
     with pytest.raises(ImportError, match=r"format='onnx' needs tf2onnx.*keras-gans\[onnx\]"):
         export_generator(tiny_wgan_gp(), tmp_path / "g.onnx", format="onnx")
     assert not list(tmp_path.iterdir())
