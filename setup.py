@@ -27,8 +27,16 @@ setup(
         "tensorboard",
     ],
     extras_require={
-        # The tutorials are jupytext-paired notebooks that the tests execute with nbclient.
-        "test": ["pytest", "hypothesis", "jupytext", "nbclient", "ipykernel"],
+        # export_generator(..., format="onnx"): Keras' ONNX exporter converts through tf2onnx
+        # (which brings onnx). TensorFlow Lite needs nothing: its converter ships in TensorFlow.
+        "onnx": ["tf2onnx", "onnx"],
+        # The tutorials are jupytext-paired notebooks that the tests execute with nbclient. The
+        # export tests run each format in its own runtime: onnxruntime and LiteRT (ai-edge-litert;
+        # tf.lite.Interpreter is deprecated). Plain PyPI wheels, about 50 MB with tf2onnx and onnx,
+        # against TensorFlow's 600; without them those tests skip ONNX and use tf.lite.Interpreter.
+        # LiteRT publishes no Windows wheels.
+        "test": ["pytest", "hypothesis", "jupytext", "nbclient", "ipykernel",
+                 "tf2onnx", "onnx", "onnxruntime", 'ai-edge-litert; platform_system != "Windows"'],
     },
     entry_points={"console_scripts": ["keras-gans=keras_gans.cli:main"]},
 )

@@ -2,6 +2,7 @@
 
     keras-gans train wgan-gp --dataset digits --image-size 16 --epochs 30 --out runs/digits
     keras-gans sample runs/digits/generator --n 64 --out grid.png
+    keras-gans export runs/digits/model.keras --format onnx --out generator.onnx
 """
 
 import argparse
@@ -124,6 +125,21 @@ def build_parser():
     sample.add_argument("--labels", default=None, metavar="K,K,...",
                         help="conditional generators: class of each image, comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
+    export = commands.add_parser(
+        "export",
+        help="export the generator of a trained model (.keras) as a SavedModel, ONNX or TensorFlow Lite file",
+        description="Load a model saved by `train` (model.keras) and write its generator (z, and labels for "
+        "conditional variants -> images in [-1, 1]) in one format: 'savedmodel' (a folder, TensorFlow), 'onnx' "
+        "(a file for onnxruntime; needs pip install \"keras-gans[onnx]\") or 'tflite' (a file for the LiteRT / "
+        "TensorFlow Lite interpreter).",
+        formatter_class=defaults,
+    )
+    export.add_argument("model", help="the .keras file, e.g. runs/digits/model.keras")
+    export.add_argument("--format", choices=("savedmodel", "onnx", "tflite"), default="savedmodel",
+                        help="the export format")
+    export.add_argument("--out", default=None,
+                        help="the folder (savedmodel) or file to write; default: generator, generator.onnx or "
+                        "generator.tflite beside MODEL")
     evaluate = commands.add_parser(
         "evaluate",
         help="score a trained model (.keras): digits classifier metrics, FID and KID",
@@ -151,7 +167,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        {"train": train, "sample": sample, "evaluate": evaluate}[args.command](args)
+        {"train": train, "sample": sample, "evaluate": evaluate, "export": export}[args.command](args)
     except (
         ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError, FloatingPointError
     ) as error:
@@ -436,6 +452,26 @@ def sample(args):
     save_image(args.out, image_grid(images, min_tile=DISPLAY_TILE))
     print(f"Wrote {args.n} images to {args.out}")
     return args.out
+
+
+def export(args):
+    import keras
+
+    from keras_gans._validation import writable_path
+    from keras_gans.export import FORMATS, export_generator
+
+    suffix = "" if FORMATS[args.format] == "folder" else f".{args.format}"
+    out = args.out if args.out is not None else os.path.join(os.path.dirname(args.model), "generator" + suffix)
+    writable_path("--out", out, FORMATS[args.format])  # before the slow load
+    if not os.path.isfile(args.model):
+        raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
+    model = keras.models.load_model(args.model)
+    try:
+        export_generator(model, out, format=args.format)
+    except ImportError as error:  # an optional exporter missing: say which, as an error line
+        raise RuntimeError(str(error)) from None
+    print(f"Wrote the generator of {args.model} as {args.format} to {out}")
+    return out
 
 
 def _images_per_epoch(args, batches, critic_steps):

@@ -1,3 +1,4 @@
+import importlib.util
 import json
 import os
 import subprocess
@@ -106,3 +107,121 @@ def test_every_variant_export_reloads_in_a_fresh_process_with_the_same_images(na
     assert out.stdout.strip().splitlines()[-1] == "False"
     for name, images in expected.items():
         np.testing.assert_allclose(np.load(tmp_path / f"{name}_out.npy"), images, atol=1e-5, err_msg=name)
+
+
+# ------------------------------------------------------------------ ONNX and TensorFlow Lite
+
+
+def _tiny(name):
+    """A tiny model whose generator has random weights and batch-norm statistics of images' scale.
+
+    A fresh generator's images are within 1e-3 of 0, which any export would match to 1e-4; these
+    span most of [-1, 1], and non-trivial moving statistics check that inference mode is exported.
+    """
+    from keras_gans.models import VARIANTS
+
+    cls = VARIANTS[name]
+    kwargs = {"num_classes": 3} if cls.conditional else {}
+    model = cls(*cls.default_networks(16, 1, latent_dim=8, width=4, **kwargs), seed=0, **kwargs)
+    rng = np.random.default_rng(2)
+    for weight in model.generator.weights:
+        shape = tuple(weight.shape)
+        if weight.path.endswith(("moving_variance", "gamma")):
+            value = rng.uniform(0.5, 1.5, shape)
+        else:  # kernels ~ N(0, 2 / fan_in); biases, betas, moving means ~ N(0, 0.1^2)
+            value = rng.normal(0, np.sqrt(2 / np.prod(shape[:-1])) if len(shape) > 1 else 0.1, shape)
+        weight.assign(value.astype(weight.dtype))
+    return model
+
+
+def _run_onnx(path, feeds):
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == list(feeds)
+    assert [o.name for o in session.get_outputs()] == ["images"]
+    return session.run(["images"], feeds)[0], session.get_modelmeta().custom_metadata_map
+
+
+def _run_tflite(path, feeds):
+    try:  # LiteRT, TensorFlow Lite's own runtime; tf.lite.Interpreter is its deprecated copy inside TF
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        Interpreter = tf.lite.Interpreter
+    runner = Interpreter(model_path=str(path)).get_signature_runner("serve")
+    assert sorted(runner.get_input_details()) == sorted(feeds)
+    return runner(**feeds)["images"], None
+
+
+RUNTIMES = {"onnx": _run_onnx, "tflite": _run_tflite}
+
+
+@pytest.mark.parametrize("name", ["wgan-gp", "cgan"], ids=["unconditional", "conditional"])
+def test_onnx_and_tflite_run_in_their_runtime_with_the_savedmodel_images(name, tmp_path):
+    import tensorflow as tf
+
+    model = _tiny(name)
+    z = np.random.default_rng(1).standard_normal((5, 8)).astype("float32")
+    feeds = {"z": z} if model.num_classes is None else {"z": z, "labels": np.array([0, 1, 2, 0, 2], "int32")}
+    savedmodel = tf.saved_model.load(export_generator(model, tmp_path / "generator"))
+    expected = savedmodel.serve(**feeds)["images"].numpy()
+    assert np.abs(expected).max() > 0.5  # images, not a constant that any export would match
+    onnx = all(importlib.util.find_spec(name) for name in ("tf2onnx", "onnxruntime"))  # the onnx extra
+    formats = ["tflite"] + (["onnx"] if onnx else [])
+    for format in formats:
+        path = export_generator(model, tmp_path / f"generator.{format}", format=format)
+        assert path == str(tmp_path / f"generator.{format}")
+        images, metadata = RUNTIMES[format](path, feeds)
+        assert images.shape == (5, SIZE, SIZE, 1) and images.dtype == np.float32
+        print(f"{format} {name}: max |difference| to the SavedModel {np.abs(images - expected).max():.3g}")
+        np.testing.assert_allclose(images, expected, atol=1e-4, err_msg=format)
+        if metadata is not None:
+            assert json.loads(metadata["keras_gans_export"])["num_classes"] == model.num_classes
+    # Nothing but the exports: no staging folder or temporary file left behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["generator", *(f"generator.{f}" for f in formats)])
+
+
+def test_export_refuses_an_unknown_format_and_a_folder_for_a_file_format(tmp_path):
+    model = tiny_wgan_gp()
+    with pytest.raises(ValueError, match="format must be one of 'savedmodel', 'onnx', 'tflite'; got 'pb'"):
+        export_generator(model, tmp_path / "g", format="pb")
+    with pytest.raises(ValueError, match="is a folder, not a file"):
+        export_generator(model, tmp_path, format="tflite")
+
+
+def test_onnx_without_tf2onnx_names_the_extra_to_install(tmp_path, monkeypatch):
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "tf2onnx" else find_spec(name, *args))
+    with pytest.raises(ImportError, match=r"format='onnx' needs tf2onnx.*keras-gans\[onnx\]"):
+        export_generator(tiny_wgan_gp(), tmp_path / "g.onnx", format="onnx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_tflite_names_the_operations_it_cannot_convert(tmp_path):
+    import keras
+
+    z = keras.Input((8,), name="z")
+    # erfinv has no TensorFlow Lite built-in (only the Flex delegate, which export does not use).
+    x = keras.layers.Lambda(lambda t: keras.ops.erfinv(keras.ops.tanh(t) * 0.5))(keras.layers.Dense(16)(z))
+    generator = keras.Model(z, keras.layers.Reshape((4, 4, 1))(x))
+    with pytest.raises(RuntimeError, match="format='tflite'.*without a TensorFlow Lite built-in: Erfinv"):
+        export_generator(generator, tmp_path / "g.tflite", format="tflite")
+    assert not list(tmp_path.iterdir())  # neither the file nor the staging SavedModel
+
+
+def test_cli_export_writes_the_format_beside_the_model(tmp_path, capsys):
+    from keras_gans import cli
+
+    model = _tiny("cgan")
+    model.compile()
+    model.save(tmp_path / "model.keras")
+    assert cli.main(["export", str(tmp_path / "model.keras"), "--format", "tflite"]) == 0
+    assert (tmp_path / "generator.tflite").is_file()
+    assert str(tmp_path / "generator.tflite") in capsys.readouterr().out
+    assert cli.main(["export", str(tmp_path / "missing.keras"), "--format", "onnx", "--out", str(tmp_path)]) == 2
+    assert "--out=" in capsys.readouterr().err  # the folder given as the .onnx file, refused before loading
+    assert cli.main(["export", str(tmp_path / "missing.keras")]) == 2
+    assert "no model file" in capsys.readouterr().err
