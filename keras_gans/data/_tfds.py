@@ -14,8 +14,8 @@ from keras_gans.data import _pipeline
 # Encoded images held by the shuffle buffer: CelebA's JPEGs are ~8 KiB (80 MB in all), MNIST's
 # PNGs ~300 bytes; shuffled file order adds the rest of the mixing.
 SHUFFLE_BUFFER = 10_000
-# How much of a download error's message the one-line report keeps.
-_CAUSE_CHARS = 300
+# How much of each error's message the one-line report keeps.
+_CAUSE_CHARS = 160
 
 
 def data_dir_of(data_dir=None):
@@ -122,8 +122,12 @@ def read(name, split, data_dir, shuffle, seed, image_feature, hint=None):
 def download_failure(name, data_dir, error, hint=None):
     """One line: what was tried, what failed, and how to get the data without a download."""
     where = data_dir_of(data_dir)
-    lines = str(error).strip().splitlines()
-    cause = lines[0][:_CAUSE_CHARS] if lines else ""
+    cause = f"{type(error).__name__}: {_first_line(error)}"
+    root = error
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__
+    if root is not error:  # e.g. the socket error under requests' "Max retries exceeded with url ..."
+        cause += f" <- {type(root).__name__}: {_first_line(root)}"
     if hint is None:
         base = name.split("/")[0].split(":")[0]
         hint = (
@@ -131,10 +135,13 @@ def download_failure(name, data_dir, error, hint=None):
             f"tfds.builder('{name}').download_and_prepare()\") and copy ~/tensorflow_datasets/{base} "
             f"into {where}, or pass data_dir= (--data-dir) the folder that holds it."
         )
-    return (
-        f"tensorflow_datasets could not download {name!r} into {where} "
-        f"({type(error).__name__}: {cause}). {hint}"
-    )
+    return f"tensorflow_datasets could not download {name!r} into {where} ({cause}). {hint}"
+
+
+def _first_line(error):
+    lines = str(error).strip().splitlines()
+    line = lines[0] if lines else ""
+    return line if len(line) <= _CAUSE_CHARS else line[: _CAUSE_CHARS - 3] + "..."
 
 
 def images(

@@ -1,5 +1,7 @@
 """tfds datasets: MNIST, Fashion-MNIST, CIFAR-10 and "tfds:NAME[:SPLIT]", all mocked (no network)."""
 
+import socket
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -146,6 +148,19 @@ def test_a_failed_download_is_one_line_with_what_to_do(monkeypatch, tmp_path, fa
     assert "\n" not in message
     assert message.startswith(f"tensorflow_datasets could not download 'mnist' into {tmp_path / 'tfds'} (")
     assert "download_and_prepare()" in message and "data_dir= (--data-dir)" in message
+
+
+def test_the_one_line_names_the_root_cause(monkeypatch):
+    def fail(*args, **kwargs):
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as error:
+            raise ConnectionError("Max retries exceeded with url: /cvdf-datasets/mnist/x.gz " + "." * 500) from error
+
+    monkeypatch.setattr(tfds, "load", fail)
+    with pytest.raises(RuntimeError, match=r"\(ConnectionError: Max retries exceeded with url: /cvdf-datasets/mnist/x.gz \.+\.\.\. "
+                       r"<- gaierror: \[Errno -2\] Name or service not known\)"):
+        mnist()
 
 
 def test_other_tfds_errors_surface_unchanged(monkeypatch):
