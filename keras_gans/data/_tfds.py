@@ -113,6 +113,14 @@ def read(name, split, data_dir, shuffle, seed, image_feature, hint=None):
             decoders={image_feature: tfds.decode.SkipDecoding()},
             read_config=tfds.ReadConfig(shuffle_seed=seed) if seed is not None else None,
         )
+    except AssertionError as error:
+        # Datasets behind a registration (imagenet2012, ...): tfds asserts that the files are in
+        # data_dir/downloads/manual and says how to get them, over several lines.
+        if "Manual directory" not in str(error):
+            raise
+        raise RuntimeError(
+            f"tensorflow_datasets cannot download {name!r} itself: {' '.join(str(error).split())}"
+        ) from error
     except Exception as error:
         if not is_download_error(error):
             raise

@@ -163,10 +163,25 @@ def test_the_one_line_names_the_root_cause(monkeypatch):
         mnist()
 
 
-def test_other_tfds_errors_surface_unchanged(monkeypatch):
-    bug = ValueError("Unknown split 'tran'")
+def test_a_manual_download_is_one_line_too(monkeypatch):
+    # What tfds 4.9 asserts for imagenet2012 when data_dir/downloads/manual is empty.
+    failure = AssertionError(
+        "Manual directory /data/downloads/manual does not exist or is empty. Create it and download/extract "
+        "dataset artifacts in there using instructions:\nmanual_dir should contain two files: "
+        "ILSVRC2012_img_train.tar and\nILSVRC2012_img_val.tar."
+    )
+    monkeypatch.setattr(tfds, "load", lambda *a, **k: (_ for _ in ()).throw(failure))
+    with pytest.raises(RuntimeError) as info:
+        load("tfds:imagenet2012")
+    assert "\n" not in str(info.value) and info.value.__cause__ is failure
+    assert str(info.value).startswith("tensorflow_datasets cannot download 'imagenet2012' itself: Manual directory")
+    assert str(info.value).endswith("ILSVRC2012_img_train.tar and ILSVRC2012_img_val.tar.")
+
+
+@pytest.mark.parametrize("bug", [ValueError("Unknown split 'tran'"), AssertionError("shapes differ")])
+def test_other_tfds_errors_surface_unchanged(monkeypatch, bug):
     monkeypatch.setattr(tfds, "load", lambda *a, **k: (_ for _ in ()).throw(bug))
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(type(bug)) as info:
         load("tfds:mnist:tran")
     assert info.value is bug
 
