@@ -52,6 +52,9 @@ def test_channels_convert_both_ways_and_the_size_follows_image_size():
     with tfds.testing.mock_data(num_examples=4):
         assert mnist(image_size=16, batch_size=2, channels=3).element_spec.shape == (2, 16, 16, 3)
         gray = next(iter(cifar10(image_size=16, batch_size=2, channels=1))).numpy()
+        # load's channels=None is the dataset's own: gray MNIST by either name, RGB CIFAR-10.
+        for name, channels in (("MNIST", 1), ("tfds:mnist", 1), ("cifar10", 3)):
+            assert load(name, image_size=8, batch_size=2).element_spec.shape == (2, 8, 8, channels)
     assert gray.shape == (2, 16, 16, 1) and -1 <= gray.min() and gray.max() <= 1
 
 
