@@ -64,9 +64,24 @@ def build_parser():
     train.add_argument(
         "--dataset",
         default="digits",
-        help="'digits' (scikit-learn's real handwritten digits, embedded, no download), 'celeba' "
-        "(tensorflow-datasets, or see --source), or a path to a folder or .zip of images",
+        help="'digits' (scikit-learn's real handwritten digits, embedded, no download); 'mnist', "
+        "'fashion_mnist', 'cifar10' or 'tfds:NAME[:SPLIT]' (any tensorflow-datasets image dataset, e.g. "
+        "tfds:mnist:test), downloaded on first use into --data-dir; 'celeba' (tensorflow-datasets, or see "
+        "--source); or a path to a folder or .zip of images (for conditional variants a folder with one "
+        "subfolder per class)",
     )
+    train.add_argument(
+        "--data-dir",
+        default=None,
+        help="with a tensorflow-datasets dataset: the folder it is downloaded to and read from "
+        "(default $TFDS_DATA_DIR or ~/tensorflow_datasets); point it at a copy prepared elsewhere when "
+        "this machine has no network",
+    )
+    train.add_argument("--image-feature", default=None,
+                       help="with tfds:NAME: the image feature to train on, where the dataset has several")
+    train.add_argument("--label-feature", default=None,
+                       help="with tfds:NAME and a conditional variant: the class label feature, where the "
+                       "dataset has several")
     train.add_argument(
         "--source",
         default=None,

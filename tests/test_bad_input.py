@@ -76,7 +76,7 @@ def _cli_error(args, monkeypatch, capsys):
 
 
 # --------------------------------------------- 1. unknown variant or dataset name
-# Also: tests/data/test_load.py::test_unknown_name_lists_the_choices (load("mnist")),
+# Also: tests/data/test_load.py::test_unknown_name_lists_the_choices (load("mnits")),
 # tests/test_cli.py::test_bad_options_are_refused_by_name (train gan-x) and
 # tests/test_cli.py::test_bad_values_give_an_error_naming_them (--dataset mnist-typo).
 
@@ -87,7 +87,7 @@ def test_unknown_variant_lists_every_valid_name():
     assert all(name in str(error.value) for name in VARIANTS)
 
 
-@pytest.mark.parametrize("name", ["", None, 3, "mnist"])
+@pytest.mark.parametrize("name", ["", None, 3, "mnits"])
 def test_unknown_dataset_names_the_value_and_the_choices(name):
     with pytest.raises(ValueError, match=rf"unknown dataset {name!r}: expected 'digits', 'celeba', or a path"):
         data.load(name)

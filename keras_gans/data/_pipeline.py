@@ -67,21 +67,23 @@ def centred_crop_box(height, width, crop_size=None):
     return (height - side) // 2, (width - side) // 2, side, side
 
 
-def decode(contents, image_size, channels, crop_size=None, crop_offset=None, scale=True):
+def decode(contents, image_size, channels, crop_size=None, crop_offset=None, scale=True, source_channels=3):
     """Decodes encoded JPEG/PNG/GIF/BMP bytes into a float32 `(S, S, channels)` image in [-1, 1].
 
     `scale=False` returns the resized image rounded to uint8 instead (a quarter of the bytes, for
-    a cache); `to_unit_range` then scales it.
+    a cache); `to_unit_range` then scales it. `source_channels=1` decodes to gray, for sources
+    known to be grayscale (a tfds feature of shape `(H, W, 1)`): gray stays exact, not a round
+    trip through RGB.
     """
-    # Three channels whatever the file holds: grayscale is repeated, alpha dropped, a GIF's first
-    # frame taken. Decoding straight to one channel would fail on GIFs.
-    image = tf.io.decode_image(contents, channels=3, expand_animations=False, dtype=tf.uint8)
-    image.set_shape((None, None, 3))
+    # Three channels whatever a file holds unless told: grayscale is repeated, alpha dropped, a
+    # GIF's first frame taken. Decoding an unknown file straight to one channel fails on GIFs.
+    image = tf.io.decode_image(contents, channels=source_channels, expand_animations=False, dtype=tf.uint8)
+    image.set_shape((None, None, source_channels))
     return preprocess(image, image_size, channels, crop_size, crop_offset, scale)
 
 
 def preprocess(image, image_size, channels, crop_size=None, crop_offset=None, scale=True):
-    """Crops a uint8 RGB image to a square, converts channels, resizes and scales to [-1, 1].
+    """Crops a uint8 gray or RGB image to a square, converts channels, resizes, scales to [-1, 1].
 
     The box is `crop_size` square, centred unless `crop_offset=(top, left)` is given; it is shrunk
     and moved as needed to stay inside the image, so one odd file cannot stop an epoch.
@@ -97,8 +99,10 @@ def preprocess(image, image_size, channels, crop_size=None, crop_offset=None, sc
         top = tf.minimum(crop_offset[0], height - side)
         left = tf.minimum(crop_offset[1], width - side)
     image = tf.cast(image[top : top + side, left : left + side], tf.float32)
-    if channels == 1:
+    if channels == 1 and image.shape[-1] == 3:
         image = tf.image.rgb_to_grayscale(image)
+    elif channels == 3 and image.shape[-1] == 1:
+        image = tf.image.grayscale_to_rgb(image)
     # Bilinear with antialias: when shrinking, the kernel widens to cover every source pixel, so
     # a 140 -> 64 resize does not alias. Its weights are >= 0, so values stay in [0, 255].
     image = tf.image.resize(image, (image_size, image_size), method="bilinear", antialias=True)
@@ -150,7 +154,16 @@ def cache_decoded(images, cache, shuffle, seed, num_images):
     if shuffle:
         buffer = CACHE_SHUFFLE_BUFFER if num_images is None else min(num_images, CACHE_SHUFFLE_BUFFER)
         images = images.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-    return images.map(to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+    return map_images(images, to_unit_range)
+
+
+def map_images(dataset, function, **map_kwargs):
+    """`dataset.map(function)` on the images of a dataset of images or of `(image, label)` pairs."""
+    if isinstance(dataset.element_spec, tuple):
+        return dataset.map(
+            lambda image, *rest: (function(image), *rest), num_parallel_calls=tf.data.AUTOTUNE, **map_kwargs
+        )
+    return dataset.map(function, num_parallel_calls=tf.data.AUTOTUNE, **map_kwargs)
 
 
 def finish(images, batch_size, drop_remainder, num_images):

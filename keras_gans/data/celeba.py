@@ -1,13 +1,8 @@
 """CelebA aligned faces (Liu et al. 2015) from tensorflow_datasets, a folder or the official zip."""
 
 import os
-import socket
-import urllib.error
-import zipfile
 
-import tensorflow as tf
-
-from keras_gans.data import _pipeline
+from keras_gans.data import _pipeline, _tfds
 from keras_gans.data.images import image_folder
 from keras_gans.networks.dcgan import check_channels, check_image_size
 
@@ -18,8 +13,7 @@ CELEBA_IMAGE_SHAPE = (218, 178, 3)
 # top = (218 - 140) // 2 = 39, left = (178 - 140) // 2 = 19.
 CELEBA_CROP_SIZE = 140
 CELEBA_CROP_BOX = (39, 19, 140, 140)
-# Encoded JPEGs of ~8 KiB each, so about 80 MB; shuffled file order adds the rest of the mixing.
-SHUFFLE_BUFFER = 10_000
+SHUFFLE_BUFFER = _tfds.SHUFFLE_BUFFER
 
 _MANUAL_DOWNLOAD = (
     "Download img_align_celeba.zip yourself (CelebA page "
@@ -143,7 +137,7 @@ def celeba_available(source="tfds", data_dir=None):
         return None
     if not (isinstance(source, str) and source == "tfds"):
         return source if os.path.exists(os.fspath(source)) else None
-    data_dir = data_dir or os.environ.get("TFDS_DATA_DIR") or os.path.expanduser("~/tensorflow_datasets")
+    data_dir = _tfds.data_dir_of(data_dir)
     if not os.path.isdir(os.path.join(data_dir, "celeb_a")):
         return None  # tensorflow_datasets is slow to import; no folder, no dataset
     import tensorflow_datasets as tfds
@@ -152,74 +146,11 @@ def celeba_available(source="tfds", data_dir=None):
 
 
 def _from_tfds(image_size, batch_size, split, data_dir, crop_size, shuffle, seed, channels, cache):
-    import tensorflow_datasets as tfds  # slow to import; only this path needs it
-
-    try:
-        dataset = tfds.load(
-            "celeb_a",
-            split=split,
-            data_dir=data_dir,
-            shuffle_files=shuffle,
-            # Keep JPEG bytes: the shuffle buffer then holds ~8 KiB per image instead of 114 KiB,
-            # and decoding runs in our parallel map next to the crop.
-            decoders={"image": tfds.decode.SkipDecoding()},
-            read_config=tfds.ReadConfig(shuffle_seed=seed) if seed is not None else None,
-        )
-    except Exception as error:
-        if not _is_download_error(error):
-            raise
-        raise RuntimeError(
-            f"tensorflow_datasets could not download CelebA ({type(error).__name__}: {error}). "
-            "Its Google Drive files often exceed their download quota. " + _MANUAL_DOWNLOAD
-        ) from error
-
-    num_images = int(dataset.cardinality())
-    num_images = num_images if num_images >= 0 else None
-    if num_images is not None:
-        _pipeline.check_enough(num_images, batch_size, True, f"CelebA split {split!r}")
-    images = dataset.map(lambda example: example["image"])
-    if shuffle and cache is None:
-        buffer = SHUFFLE_BUFFER if num_images is None else min(num_images, SHUFFLE_BUFFER)
-        images = images.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-    images = images.map(
-        lambda contents: _pipeline.decode(contents, image_size, channels, crop_size, scale=cache is None),
-        num_parallel_calls=tf.data.AUTOTUNE,
+    examples = _tfds.read(
+        "celeb_a", split, data_dir, shuffle, seed, "image",
+        hint="Its Google Drive files often exceed their download quota. " + _MANUAL_DOWNLOAD,
     )
-    if cache is not None:
-        images = _pipeline.cache_decoded(images, cache, shuffle, seed, num_images)
-    return _pipeline.finish(images, batch_size, True, num_images)
-
-
-def _download_errors():
-    import requests
-    import tensorflow_datasets as tfds
-    from tensorflow_datasets.core.download import download_manager, extractor
-
-    return (
-        tfds.download.DownloadError,
-        download_manager.NonMatchingChecksumError,  # Drive served its quota page, not the file
-        extractor.ExtractError,
-        zipfile.BadZipFile,  # the same page saved as img_align_celeba.zip
-        requests.RequestException,
-        urllib.error.URLError,
-        ConnectionError,
-        TimeoutError,
-        socket.gaierror,
+    return _tfds.images(
+        examples, "image", None, image_size, batch_size, channels, 3, crop_size, shuffle, seed, True, cache,
+        f"CelebA split {split!r}",
     )
-
-
-def _is_download_error(error):
-    """True for errors of fetching the files, False for bugs that must surface unchanged."""
-    download_errors = _download_errors()
-    seen = set()
-    # A wrapper that says `raise ... from download_error` still counts; an error merely raised
-    # while handling one (__context__) may be a bug and does not.
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, download_errors):
-            return True
-        # downloader._process_gdrive_confirmation: the quota page has no confirmation form.
-        if isinstance(error, ValueError) and "GDrive" in str(error):
-            return True
-        error = error.__cause__
-    return False

@@ -10,6 +10,7 @@ import zlib
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import _validation
 from keras_gans.data import _checks, _pipeline
 from keras_gans.networks.dcgan import check_channels, check_image_size
 
@@ -35,6 +36,7 @@ def image_folder(
     drop_remainder=True,
     deterministic=None,
     cache=None,
+    with_labels=False,
 ):
     """Batches of square images from a folder (searched recursively) or a .zip read in place.
 
@@ -57,6 +59,13 @@ def image_folder(
     replaced by other images, so the number of batches stays the same. Files that pass the
     checks but still fail to decode are dropped inside the pipeline (`ignore_errors`, logged by
     TensorFlow) and replaced the same way.
+
+    Labels: with `with_labels=True` the folder must be laid out as
+    `keras.utils.image_dataset_from_directory` reads it, one subfolder per class and no images
+    of its own; the classes are the subfolders' names in sorted order (`folder_classes`), label
+    k the k-th, and each class folder is searched recursively. Files are checked and counted
+    as above, in one warning for the whole folder, and a class left with no readable image gets
+    a warning of its own.
 
     Huge images: a file whose header declares more than `MAX_IMAGE_PIXELS` pixels (89,478,485,
     Pillow's decompression-bomb limit; a 100000 x 100000 PNG header, say) or that is larger than
@@ -84,17 +93,19 @@ def image_folder(
             `CACHE_SHUFFLE_BUFFER` (10,000) images. A file cache holds image_size^2 * channels
             bytes an image (CelebA at 64 px: 2.5 GB); an epoch cut short leaves a lock file and
             the next call says to delete it.
+        with_labels: yield `(images, labels)`, int32 labels of shape `(batch_size,)` from the
+            class subfolders; needs a folder laid out as described above.
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
-        tensors in [-1, 1]; `cardinality()` is the number of batches.
+        tensors in [-1, 1] (with labels if asked); `cardinality()` is the number of batches.
 
     Raises:
         FileNotFoundError: if `path` does not exist.
         PermissionError: if the folder `path` itself cannot be listed.
         ValueError: if `path` holds no image files or is neither a folder nor a zip, if fewer
-            usable images than `batch_size` remain with `drop_remainder`, or if an argument is
-            invalid.
+            usable images than `batch_size` remain with `drop_remainder`, if `with_labels` meets
+            a zip or a folder that is not one subfolder per class, or if an argument is invalid.
 
     Example:
     >>> import tempfile
@@ -114,6 +125,7 @@ def image_folder(
     check_channels(channels)
     _pipeline.check_crop(crop_size, crop_offset)
     cache = _pipeline.check_cache(cache)
+    with_labels = _validation.boolean("with_labels", with_labels)
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such folder or zip file: {path!r}")
@@ -122,19 +134,75 @@ def image_folder(
         return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset, scale=cache is None)
 
     if os.path.isdir(path):
-        files, num_images = _folder_files(path, shuffle, seed)
-        contents = files.map(tf.io.read_file, num_parallel_calls=tf.data.AUTOTUNE)
+        files, num_images = _folder_files(path, shuffle, seed, _class_names(path) if with_labels else None)
+        contents = _pipeline.map_images(files, tf.io.read_file)
+    elif with_labels:
+        raise ValueError(
+            f"with_labels=True reads the class subfolders of a folder; {path!r} is not a folder "
+            "(unpack it, one subfolder per class)"
+        )
     elif zipfile.is_zipfile(path):
         contents, num_images = _zip_members(path, shuffle, seed)
     else:
         raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
     _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
 
-    images = contents.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    images = _pipeline.map_images(contents, decode, deterministic=deterministic)
     images = images.ignore_errors(log_warning=True).take(num_images)
     if cache is not None:
         images = _pipeline.cache_decoded(images, cache, shuffle, seed, num_images)
     return _pipeline.finish(images, batch_size, drop_remainder, num_images)
+
+
+def folder_classes(path):
+    """The class names of a labelled folder, in label order, or None if `path` is not one.
+
+    A labelled folder is the layout `keras.utils.image_dataset_from_directory` reads: one
+    subfolder per class, named after it, and no image files of its own. Classes are all its
+    subfolders but hidden ones (names starting with ".") and "__MACOSX", sorted as Python sorts
+    strings, as Keras does; at least two are needed. Only the folder itself is listed.
+
+    Example:
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ("dog", "cat", ".cache"):
+    ...     os.mkdir(os.path.join(folder, name))
+    >>> folder_classes(folder)
+    ('cat', 'dog')
+    """
+    classes, _ = _class_layout(os.fspath(path))
+    return classes
+
+
+def _class_names(path):
+    classes, problem = _class_layout(path)
+    if problem:
+        raise ValueError(problem)
+    return classes
+
+
+def _class_layout(path):
+    """`(class names, None)` of a labelled folder, or `(None, why it is not one)`."""
+    if not os.path.isdir(path):
+        return None, f"{path!r} is not a folder"
+    entries = sorted(os.listdir(path))
+    loose = [name for name in entries if _accepted(name) and os.path.isfile(os.path.join(path, name))]
+    if loose:
+        shown = ", ".join(loose[:_NAMES_SHOWN]) + (" ..." if len(loose) > _NAMES_SHOWN else "")
+        return None, (
+            f"a labelled folder holds one subfolder per class and no images of its own, but {path!r} "
+            f"holds {len(loose)} image files directly ({shown}): move them into class folders"
+        )
+    classes = tuple(
+        name for name in entries
+        if os.path.isdir(os.path.join(path, name)) and not name.startswith(".") and name != "__MACOSX"
+    )
+    if len(classes) < 2:
+        return None, (
+            f"a labelled folder holds one subfolder per class, at least 2, but {path!r} has "
+            f"{len(classes)}{': ' + repr(classes[0]) if classes else ''}"
+        )
+    return classes, None
 
 
 def _accepted(name):
@@ -194,7 +262,9 @@ def _walk_images(path):
     return relative
 
 
-def _folder_files(path, shuffle, seed):
+def _folder_files(path, shuffle, seed, class_names=None):
+    """Shuffled, repeated names of the readable images under `path` (with their labels when
+    `class_names` are given), and their count."""
     relative = _walk_images(path)
     if not relative:
         raise _no_images_error(path)
@@ -210,11 +280,29 @@ def _folder_files(path, shuffle, seed):
     good = [name for name, problem in zip(full, problems) if not problem]
     if not good:
         raise ValueError(f"none of the {len(relative)} image files in {path!r} is readable")
-    files = tf.data.Dataset.from_tensor_slices(good)
+    if class_names is None:
+        files = tf.data.Dataset.from_tensor_slices(good)
+    else:
+        files = tf.data.Dataset.from_tensor_slices((good, _labels(relative, problems, class_names, path)))
     if shuffle:
         # Shuffling names, not decoded images, keeps the buffer small for any folder size.
         files = files.shuffle(len(good), seed=seed, reshuffle_each_iteration=True)
     return files.repeat(_PASSES), len(good)
+
+
+def _labels(relative, problems, class_names, path):
+    """int32 labels of the readable files: the index of their top folder in `class_names`."""
+    index = {name: label for label, name in enumerate(class_names)}
+    labels = [index[name.replace(os.sep, "/").split("/")[0]] for name, problem in zip(relative, problems) if not problem]
+    empty = [name for label, name in enumerate(class_names) if label not in set(labels)]
+    if empty:
+        warnings.warn(
+            f"class folders of {path!r} with no readable image, so their labels never appear: "
+            f"{', '.join(map(repr, empty))}",
+            UserWarning,
+            stacklevel=4,  # the caller of image_folder
+        )
+    return np.asarray(labels, np.int32)
 
 
 def _zip_members(path, shuffle, seed):

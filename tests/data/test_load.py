@@ -40,8 +40,8 @@ def test_paths_go_to_image_folder(request, container):
 
 
 def test_unknown_name_lists_the_choices(tmp_path):
-    with pytest.raises(ValueError, match=r"'mnist'.*'digits', 'celeba', or a path"):
-        load("mnist")
+    with pytest.raises(ValueError, match=r"'mnits'.*'digits', 'celeba', or a path.*'mnist', .*'tfds:NAME\[:SPLIT\]'"):
+        load("mnits")
     with pytest.raises(ValueError, match="no_such_folder"):
         load(str(tmp_path / "no_such_folder"))
 
@@ -53,6 +53,7 @@ def test_unknown_name_lists_the_choices(tmp_path):
         "keras_gans.data.images",
         "keras_gans.data.digits",
         "keras_gans.data._pipeline",
+        "keras_gans.data.tfds_images",
     ],
 )
 def test_docstring_examples_run(module):
