@@ -1,6 +1,7 @@
 """Export of a trained generator: a TensorFlow SavedModel (default), ONNX or TensorFlow Lite."""
 
 import importlib.util
+import inspect
 import json
 import os
 import re
@@ -24,14 +25,16 @@ FORMATS = {"savedmodel": "folder", "onnx": "file", "tflite": "file"}
 def export_generator(model, path, format="savedmodel"):
     """Writes `model`'s generator as a SavedModel, an ONNX file or a TensorFlow Lite file.
 
-    Every format has the same interface: float32 latents `z` of shape (None, latent_dim)
-    in, float32 `images` of shape (None, H, W, C) in [-1, 1] out, computed in inference
-    mode (batch norm uses its moving statistics). A conditional generator (inputs
-    `[z, labels]`) also takes int32 `labels` of shape (None,), in [0, num_classes).
+    Every format has the same interface: what the generator consumes in, float32
+    `images` of shape (None, H, W, C) in [-1, 1] out, computed in inference mode (batch
+    norm uses its moving statistics). The input is float32 latents `z` of shape
+    (None, latent_dim), or `images` for an image-to-image model (the model's
+    `serving_specs`); a conditional generator also takes int32 `labels` of shape (None,),
+    in [0, num_classes).
 
     - `"savedmodel"` (default): a folder with one `serve` signature returning
-      `{"images": ...}`, plus `keras_gans_export.json` (latent size, number of classes,
-      image shape), which `keras-gans sample` reads. It needs only TensorFlow to run:
+      `{"images": ...}`, plus `keras_gans_export.json` (input name and shape, latent size,
+      number of classes and their names, image shape), which `keras-gans sample` reads. It needs only TensorFlow to run:
       neither Keras nor keras_gans.
     - `"onnx"`: a `.onnx` file with inputs `z` (and `labels`) and output `images`, written
       by Keras' own exporter (`Model.export(format="onnx")`, through tf2onnx) and run by
@@ -87,11 +90,11 @@ def export_generator(model, path, format="savedmodel"):
     path = _check_export_path(path, FORMATS[format])
     parent = os.path.dirname(os.path.abspath(path))
     os.makedirs(parent, exist_ok=True)
-    num_classes = getattr(model, "num_classes", None)
+    served = _Served(generator, model)
     if format == "savedmodel":
         staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
         try:
-            _write_savedmodel(generator, staging, num_classes)
+            _write_savedmodel(served, staging)
             _replace_dir(staging, path)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -99,37 +102,68 @@ def export_generator(model, path, format="savedmodel"):
         return path
     with atomic_write(path) as tmp:
         if format == "onnx":
-            _write_onnx(generator, tmp, num_classes)
+            _write_onnx(served, tmp)
         else:
-            _write_tflite(generator, tmp, num_classes)
+            _write_tflite(served, tmp)
     return path
 
 
-def _input_signature(generator):
-    """The TensorSpecs of `serve`: z, and labels for a conditional generator."""
-    specs = [tf.TensorSpec((None, generator.inputs[0].shape[-1]), tf.float32, name="z")]
-    if len(generator.inputs) > 1:
-        specs.append(tf.TensorSpec((None,), tf.int32, name="labels"))
-    return specs
+class _Served:
+    """The generator and what its export serves: input specs (the model's `serving_specs`) and description.
+
+    A keras_gans model says what its generator consumes (latents z, or images for an
+    image-to-image model, and labels when conditional); a bare generator is taken to
+    consume latents (and labels when it has two inputs).
+    """
+
+    def __init__(self, generator, model):
+        self.generator = generator
+        if hasattr(model, "serving_specs"):
+            self.specs = model.serving_specs()
+        else:
+            self.specs = [tf.TensorSpec((None, *generator.inputs[0].shape[1:]), tf.float32, name="z")]
+            if len(generator.inputs) > 1:
+                self.specs.append(tf.TensorSpec((None,), tf.int32, name="labels"))
+        first = self.specs[0]
+        self.description = {
+            "input": first.name,
+            "latent_dim": int(first.shape[-1]) if first.name == "z" else None,
+            "input_shape": [int(d) for d in first.shape[1:]],
+            "num_classes": getattr(model, "num_classes", None),
+            "class_names": list(getattr(model, "class_names", None) or []) or None,
+            "image_shape": [int(d) for d in generator.outputs[0].shape[1:]],
+            "value_range": [-1.0, 1.0],
+        }
+
+    def function(self):
+        """`serve`: the generator in inference mode, `{"images": ...}` for its inputs, named as the specs."""
+        generator = self.generator
+
+        def serve(*inputs):
+            return {"images": generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)}
+
+        # The signature's argument names are the inputs' names (z or images, labels), so that
+        # the SavedModel can be called with them as keywords.
+        serve.__signature__ = inspect.Signature(
+            [inspect.Parameter(spec.name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for spec in self.specs]
+        )
+        return serve
 
 
-def _write_savedmodel(generator, folder, num_classes):
+def _write_savedmodel(served, folder):
     archive = keras.export.ExportArchive()
-    archive.track(generator)
-    if len(generator.inputs) > 1:
-        fn = lambda z, labels: {"images": generator([z, labels], training=False)}  # noqa: E731
-    else:
-        fn = lambda z: {"images": generator(z, training=False)}  # noqa: E731
-    archive.add_endpoint(name="serve", fn=fn, input_signature=_input_signature(generator))
+    archive.track(served.generator)
+    archive.add_endpoint(name="serve", fn=served.function(), input_signature=served.specs)
     with _quiet_tensorflow_logger():
         archive.write_out(folder, verbose=False)
-    _write_description(folder, generator, num_classes)
+    with open(os.path.join(folder, DESCRIPTION_FILE), "w", encoding="utf-8") as f:
+        json.dump(served.description, f, indent=2)
 
 
-def _write_onnx(generator, path, num_classes):
+def _write_onnx(served, path):
     import onnx
 
-    specs = _input_signature(generator)
+    generator, specs = served.generator, served.specs
     # Keras' exporter calls the model once with all the inputs: [z, labels] as one argument.
     signature = [specs] if len(specs) > 1 else specs
     with _quiet_tensorflow_logger(), warnings.catch_warnings():
@@ -144,16 +178,16 @@ def _write_onnx(generator, path, num_classes):
         node.output[:] = ["images" if name == old else name for name in node.output]
     proto.graph.output[0].name = "images"
     entry = proto.metadata_props.add()
-    entry.key, entry.value = "keras_gans_export", json.dumps(_description(generator, num_classes))
+    entry.key, entry.value = "keras_gans_export", json.dumps(served.description)
     onnx.save(proto, path)
 
 
-def _write_tflite(generator, path, num_classes):
+def _write_tflite(served, path):
     # Converted from the SavedModel export_generator writes (as Keras' own LiteRT
     # exporter converts its SavedModel), so the file keeps the `serve` signature's
     # names: inputs z (and labels), output images.
     with tempfile.TemporaryDirectory(prefix=".export-", dir=os.path.dirname(path)) as folder:
-        _write_savedmodel(generator, folder, num_classes)
+        _write_savedmodel(served, folder)
         converter = tf.lite.TFLiteConverter.from_saved_model(folder, signature_keys=["serve"])
         # Built-in operations only: a file that needs the Flex delegate (SELECT_TF_OPS) does
         # not run in the plain LiteRT interpreter that phones and microcontrollers have.
@@ -189,21 +223,6 @@ def read_description(path):
             return json.load(f)
     except FileNotFoundError:
         return None
-
-
-def _description(generator, num_classes):
-    # What `serve` needs besides the signature: how many classes its labels range over.
-    return {
-        "latent_dim": int(generator.inputs[0].shape[-1]),
-        "num_classes": num_classes,
-        "image_shape": [int(d) for d in generator.outputs[0].shape[1:]],
-        "value_range": [-1.0, 1.0],
-    }
-
-
-def _write_description(folder, generator, num_classes):
-    with open(os.path.join(folder, DESCRIPTION_FILE), "w", encoding="utf-8") as f:
-        json.dump(_description(generator, num_classes), f, indent=2)
 
 
 def _replace_dir(source, target):

@@ -51,7 +51,8 @@ def test_export_replaces_an_existing_folder_and_leaves_no_staging(tmp_path):
     from keras_gans.export import read_description
 
     assert read_description(tmp_path / "generator") == {
-        "latent_dim": 8, "num_classes": None, "image_shape": [16, 16, 1], "value_range": [-1.0, 1.0]
+        "input": "z", "latent_dim": 8, "input_shape": [8], "num_classes": None, "class_names": None,
+        "image_shape": [16, 16, 1], "value_range": [-1.0, 1.0],
     }
     assert read_description(tmp_path) is None
 
@@ -185,7 +186,7 @@ def test_onnx_and_tflite_run_in_their_runtime_with_the_savedmodel_images(name, t
 
 def test_export_refuses_an_unknown_format_and_a_folder_for_a_file_format(tmp_path):
     model = tiny_wgan_gp()
-    with pytest.raises(ValueError, match="format must be one of 'savedmodel', 'onnx', 'tflite'; got 'pb'"):
+    with pytest.raises(ValueError, match="format must be one of 'savedmodel', 'onnx', 'tflite', got 'pb'"):
         export_generator(model, tmp_path / "g", format="pb")
     with pytest.raises(ValueError, match="is a folder, not a file"):
         export_generator(model, tmp_path, format="tflite")

@@ -51,6 +51,9 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         latent_dim: size of z; inferred from the generator's input when None.
         num_classes: number of classes of a conditional model; None if unconditional.
         seed: seed of the latent, label and mixing-weight draws in `train_step`.
+        class_names: one name per class of a conditional model, in label order (e.g.
+            from `keras_gans.data.dataset_info`); saved with the model and its export,
+            so that samples and captions can name classes.
         **kwargs: the networks of further players, by their names in `players`, and
             the rest for `keras.Model` (e.g. `name`).
     """
@@ -83,7 +86,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     discriminator_training_in_generator_step = True
 
     def __init__(
-        self, generator, discriminator, *, critic_steps=None, latent_dim=None, num_classes=None, seed=None, **kwargs
+        self, generator, discriminator, *, critic_steps=None, latent_dim=None, num_classes=None, seed=None,
+        class_names=None, **kwargs
     ):
         networks = {"generator": generator, "discriminator": discriminator}
         networks.update({name: kwargs.pop(name, None) for name, _ in self.players if name not in networks})
@@ -98,6 +102,7 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         if self.conditional and num_classes is None:
             raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         self.num_classes = self._check_conditioning(num_classes)
+        self.class_names = self._check_class_names(class_names)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -126,6 +131,19 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         if not takes_labels:
             raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
         return num_classes
+
+    def _check_class_names(self, class_names):
+        if class_names is None:
+            return None
+        names = tuple(class_names) if isinstance(class_names, (list, tuple)) else None
+        if self.num_classes is None or names is None or len(names) != self.num_classes or not all(
+            isinstance(name, str) for name in names
+        ):
+            raise ValueError(
+                f"class_names must be {self.num_classes} strings, one per class, for a conditional model; "
+                f"got {class_names!r}"
+            )
+        return names
 
     def check_networks(self):
         """Raises a ValueError when the networks do not fit the variant (called by `__init__`)."""
@@ -179,7 +197,7 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     @classmethod
     def option_names(cls):
         """The constructor's options besides networks, latent_dim, num_classes and seed (for the CLI's --param)."""
-        skip = {"self", "seed", "num_classes", "latent_dim", "generator", "discriminator"}
+        skip = {"self", "seed", "num_classes", "class_names", "latent_dim", "generator", "discriminator"}
         skip |= {name for name, _ in cls.players}
         names = []
         for function in (cls.__init__, BaseGAN.__init__):
@@ -399,6 +417,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
             config[name] = keras.saving.serialize_keras_object(getattr(self, name))
         if self.num_classes is not None:
             config["num_classes"] = self.num_classes
+        if self.class_names is not None:
+            config["class_names"] = list(self.class_names)
         return {**config, **{key: getattr(self, key) for key in self.config_keys}}
 
     @classmethod

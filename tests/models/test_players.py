@@ -249,3 +249,19 @@ def test_latent_model_serving_specs_and_draws():
     assert spec.name == "z" and spec.shape.as_list() == [None, LATENT]
     np.testing.assert_array_equal(model.draw_inputs(3, seed=5), model.draw_inputs(3, seed=5))
     assert model.draw_inputs(3).shape == (3, LATENT)
+
+
+def test_image_to_image_export_serves_images(tmp_path):
+    from keras_gans import export_generator
+    from keras_gans.export import read_description
+
+    model = translator()
+    path = export_generator(model, tmp_path / "translator")
+    loaded = tf.saved_model.load(str(path))
+    images = tiny_images(3, SIZE)
+    served = loaded.serve(tf.constant(images))["images"].numpy()
+    np.testing.assert_allclose(served, model.generate(images), atol=1e-6)
+    (spec,) = loaded.signatures["serve"].structured_input_signature[1].values()
+    assert spec.name == "images" and spec.shape.as_list() == [None, SIZE, SIZE, 1]
+    description = read_description(path)
+    assert description["input"] == "images" and description["latent_dim"] is None
