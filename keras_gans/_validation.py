@@ -60,6 +60,24 @@ def non_negative_int(name, value, allow_none=False):
     return positive_int(name, value, allow_none=allow_none, minimum=0)
 
 
+def positive_ints(name, values):
+    """Returns `values` as a tuple of ints if it is a non-empty tuple or list of ints >= 1, else raises.
+
+    For shapes and layer widths.
+
+    Example:
+    >>> positive_ints("hidden", [np.int64(16), 8])
+    (16, 8)
+    >>> positive_ints("output_shape", (28, -1))
+    Traceback (most recent call last):
+    ...
+    ValueError: output_shape must be a non-empty tuple or list of ints >= 1, got (28, -1)
+    """
+    if not isinstance(values, (tuple, list)) or not values or not all(is_int(n) and n >= 1 for n in values):
+        raise ValueError(f"{name} must be a non-empty tuple or list of ints >= 1, got {values!r}")
+    return tuple(int(n) for n in values)
+
+
 def number(name, value, low=None, high=None, low_open=False, high_open=False, allow_none=False):
     """Returns `value` as a float if it is a finite number in the given range, else raises.
 
