@@ -119,15 +119,21 @@ def _range(low, high, low_open, high_open):
     return ""
 
 
-def boolean(name, value):
-    """Returns `value` as a bool if it is True or False (numpy bools too), else raises.
+def boolean(name, value, allow_none=False):
+    """Returns `value` as a bool if it is True or False (numpy bools too; or None when allowed), else raises.
 
     Example:
-    >>> boolean("mismatched_pairs", np.bool_(True))
-    True
+    >>> boolean("mismatched_pairs", np.bool_(True)), boolean("append", None, allow_none=True)
+    (True, None)
+    >>> boolean("append", 1, allow_none=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: append must be True, False or None, got 1
     """
+    if value is None and allow_none:
+        return None
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
+        raise ValueError(f"{name} must be True{', False or None' if allow_none else ' or False'}, got {value!r}")
     return bool(value)
 
 

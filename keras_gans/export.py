@@ -8,7 +8,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_gans.callbacks._checks import writable_path
+from keras_gans._validation import writable_path
 
 # Written beside the SavedModel's own files; TensorFlow ignores it when loading.
 DESCRIPTION_FILE = "keras_gans_export.json"

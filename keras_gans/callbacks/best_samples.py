@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock, generator_step
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import number, positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
@@ -90,8 +90,6 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
         self.every_n_steps = positive_int("every_n_steps", every_n_steps, allow_none=True)
         self.num_images = positive_int("num_images", num_images)
-        if not fps > 0:
-            raise ValueError(f"fps must be > 0, got {fps!r}")
         if not str(gif_name).lower().endswith(".gif"):
             raise ValueError(f"gif_name must end in .gif, got {gif_name!r}")
         if labels is not None:
@@ -102,7 +100,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
                     f"{self.num_images}), got dtype {labels.dtype} with shape {labels.shape}"
                 )
         self.seed = seed
-        self.fps = fps
+        self.fps = number("fps", fps, low=0, low_open=True)
         self.labels = labels
         self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.frames_dir = os.path.join(self.out_dir, "frames")

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import boolean, number, positive_int, writable_path
 from keras_gans.callbacks._progress import TrainingClock, generator_step
 from keras_gans.images import atomic_write
 
@@ -178,14 +178,10 @@ class LossPlot(keras.callbacks.Callback):
         reserved = {"step", "epoch"} & set(keys)
         if reserved:
             raise ValueError(f"keys must not include the CSV's own columns, got {sorted(reserved)}")
-        if not 0 <= smoothing < 1:
-            raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}")
         self.keys = keys
         self.every_n_steps = positive_int("every_n_steps", every_n_steps)
-        self.smoothing = float(smoothing)
-        if append not in (None, True, False):
-            raise ValueError(f"append must be None, True or False, got {append!r}")
-        self.append = append
+        self.smoothing = number("smoothing", smoothing, low=0, high=1, high_open=True)
+        self.append = boolean("append", append, allow_none=True)
         self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.csv_path = os.path.join(self.out_dir, csv_name)
         self.png_path = os.path.join(self.out_dir, png_name)
