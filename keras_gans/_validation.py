@@ -37,8 +37,8 @@ def is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def positive_int(name, value, allow_none=False, minimum=1):
-    """Returns `value` as an int if it is an int >= `minimum` (or None when allowed), else raises.
+def positive_int(name, value, allow_none=False, minimum=1, maximum=None):
+    """Returns `value` as an int if it is an int >= `minimum` (and <= `maximum`; or None when allowed), else raises.
 
     Example:
     >>> positive_int("width", 8), positive_int("every_n_steps", None, allow_none=True)
@@ -47,11 +47,16 @@ def positive_int(name, value, allow_none=False, minimum=1):
     Traceback (most recent call last):
     ...
     ValueError: width must be an int >= 1, got True
+    >>> positive_int("pad_value", 256, minimum=0, maximum=255)
+    Traceback (most recent call last):
+    ...
+    ValueError: pad_value must be an int in [0, 255], got 256
     """
     if value is None and allow_none:
         return None
-    if not is_int(value) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}{' or None' if allow_none else ''}, got {value!r}")
+    if not is_int(value) or value < minimum or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name} must be an int {bound}{' or None' if allow_none else ''}, got {value!r}")
     return int(value)
 
 

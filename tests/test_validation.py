@@ -36,6 +36,14 @@ def test_positive_int_bounds_and_none():
         validation.positive_int("n", None)
 
 
+def test_positive_int_with_a_maximum():
+    assert validation.positive_int("pad_value", np.uint8(255), minimum=0, maximum=255) == 255
+    for bad in [256, -1, 1.0]:
+        with pytest.raises(ValueError) as error:
+            validation.positive_int("pad_value", bad, minimum=0, maximum=255)
+        assert str(error.value) == f"pad_value must be an int in [0, 255], got {bad!r}"
+
+
 def test_non_negative_int():
     assert validation.non_negative_int("seed", np.int64(0)) == 0
     with pytest.raises(ValueError, match=r"^seed must be an int >= 0, got -1$"):

@@ -10,8 +10,8 @@ import zlib
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import _validation
 from keras_gans.data import _checks, _pipeline
-from keras_gans.networks.dcgan import check_channels, check_image_size
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 
@@ -109,10 +109,9 @@ def image_folder(
     >>> int(ds.cardinality())
     2
     """
-    check_image_size(image_size)
-    batch_size = _pipeline.check_batch_size(batch_size)
-    check_channels(channels)
-    _pipeline.check_crop(crop_size, crop_offset)
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    batch_size = _validation.positive_int("batch_size", batch_size)
+    crop_size, crop_offset = _pipeline.check_crop(crop_size, crop_offset)
     cache = _pipeline.check_cache(cache)
     path = os.fspath(path)
     if not os.path.exists(path):
