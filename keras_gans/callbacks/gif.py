@@ -61,17 +61,14 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     Example:
     >>> import os, tempfile, numpy as np
     >>> from keras_gans.models import WGANGP
-    >>> from keras_gans.networks import build_critic, build_generator
-    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
-    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> model = WGANGP(*WGANGP.default_networks(16, 1, latent_dim=8, width=4), critic_steps=1)
     >>> model.compile()
-    >>> out = tempfile.mkdtemp()
+    >>> gif = FixedNoiseGIF(tempfile.mkdtemp(), num_images=4)
     >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0,
-    ...               callbacks=[FixedNoiseGIF(out, num_images=4)])
-    >>> sorted(os.listdir(os.path.join(out, "frames")))  # epochs 0, 1, 2; 2 steps an epoch
+    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0, callbacks=[gif])
+    >>> sorted(os.listdir(gif.frames_dir))  # epochs 0, 1, 2; 2 steps an epoch
     ['epoch_0000_step_0000000.png', 'epoch_0001_step_0000002.png', 'epoch_0002_step_0000004.png']
-    >>> sorted(os.listdir(out))
+    >>> sorted(os.listdir(gif.out_dir))
     ['fixed_noise.npy', 'frames', 'training.gif']
     """
 

@@ -145,18 +145,15 @@ class LossPlot(keras.callbacks.Callback):
 
     Example:
     >>> import os, tempfile, numpy as np
-    >>> from keras_gans.models import WGANGP
-    >>> from keras_gans.networks import build_critic, build_generator
-    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
-    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> from keras_gans.models import LSGAN
+    >>> model = LSGAN(*LSGAN.default_networks(16, 1, latent_dim=8, width=4))
     >>> model.compile()
-    >>> out = tempfile.mkdtemp()
-    >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0, callbacks=[LossPlot(out)])
-    >>> sorted(os.listdir(out))
+    >>> plot = LossPlot(tempfile.mkdtemp())  # LSGAN logs no "gp" or "wasserstein": skipped
+    >>> _ = model.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, epochs=2, verbose=0, callbacks=[plot])
+    >>> sorted(os.listdir(plot.out_dir))
     ['losses.csv', 'losses.png']
-    >>> open(os.path.join(out, "losses.csv")).readline().strip()
-    'step,epoch,d_loss,g_loss,gp,wasserstein'
+    >>> open(plot.csv_path).readline().strip()
+    'step,epoch,d_loss,g_loss'
     """
 
     def __init__(

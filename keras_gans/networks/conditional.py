@@ -145,10 +145,9 @@ def build_projection_discriminator(
         <V[y], phi(x)>.
 
     Example:
-    >>> import numpy as np
-    >>> d = build_projection_discriminator(16, 1, num_classes=10, width=4)
-    >>> tuple(d([np.zeros((2, 16, 16, 1), "float32"), np.array([3, 7], "int32")]).shape)
-    (2, 1)
+    >>> d = build_projection_discriminator(16, 1, num_classes=10, width=4)  # phi(x): 4 * 2 features
+    >>> [tuple(d.get_layer(name).output.shape) for name in ("features", "class_embedding", "score")]
+    [(None, 8), (None, 8), (None, 1)]
 
     Reference:
         Miyato, Koyama. "cGANs with Projection Discriminator", ICLR 2018.

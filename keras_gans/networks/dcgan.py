@@ -148,15 +148,7 @@ def build_critic(
 
 
 def build_discriminator(
-    image_size=64,
-    channels=3,
-    width=64,
-    normalization="batch",
-    name="discriminator",
-    spectral_norm=False,
-    kernel_constraint=None,
-    output_bias=True,
-    num_classes=None,
+    image_size=64, channels=3, width=64, normalization="batch", name="discriminator", output_bias=True, **critic_options
 ):
     """Builds the DCGAN discriminator: `build_critic` with batch norm and a biased logit.
 
@@ -171,10 +163,9 @@ def build_discriminator(
         width: filters of the first convolution; the others double from there.
         normalization: "batch", "layer" or None, after every convolution but the first.
         name: name of the Functional model.
-        spectral_norm: wrap every Conv2D and Dense in `ReparametrizedSpectralNormalization`.
-        kernel_constraint: a Keras constraint on every trainable weight, or None.
         output_bias: whether the logit layer has a bias.
-        num_classes: None, or an int >= 2 for an ACGAN "class_logits" head.
+        **critic_options: the other arguments of `build_critic`, with its defaults:
+            `spectral_norm`, `kernel_constraint`, `num_classes` (an ACGAN "class_logits" head).
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and
@@ -189,17 +180,7 @@ def build_discriminator(
         Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
-    return build_critic(
-        image_size,
-        channels,
-        width=width,
-        normalization=normalization,
-        name=name,
-        spectral_norm=spectral_norm,
-        kernel_constraint=kernel_constraint,
-        output_bias=output_bias,
-        num_classes=num_classes,
-    )
+    return build_critic(image_size, channels, width, normalization, name, output_bias=output_bias, **critic_options)
 
 
 def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_options):
