@@ -9,7 +9,7 @@ import numpy as np
 
 from keras_gans._validation import boolean, positive_int
 from keras_gans.metrics.fid import FeatureStatistics, feature_batches, frechet_distance_from_features, resolve_extractor
-from keras_gans.metrics.kid import SUBSET_SIZE, kid_from_features
+from keras_gans.metrics.kid import kid_from_features
 
 
 class ImageQuality(keras.callbacks.Callback):
@@ -163,9 +163,8 @@ class ImageQuality(keras.callbacks.Callback):
             return dict.fromkeys(keys, math.nan)
         values = {"fid": frechet_distance_from_features(self.real_statistics, fake)}
         if self.kid:
-            size = self.kid_subset_size or min(SUBSET_SIZE, len(self.real_features), len(fake))
             # The same seed every epoch: the same subsets, so the epochs differ by the generator only.
-            mean, std = kid_from_features(self.real_features, fake, self.kid_subsets, size, seed=self.seed)
+            mean, std = kid_from_features(self.real_features, fake, self.kid_subsets, self.kid_subset_size, self.seed)
             values.update(kid=mean, kid_std=std)
         return values
 

@@ -67,7 +67,8 @@ def kid_from_features(real_features, fake_features, num_subsets=NUM_SUBSETS, sub
     Args:
         real_features, fake_features: arrays (n_real, dim) and (n_fake, dim).
         num_subsets: number of subsets averaged.
-        subset_size: vectors per subset, at most the size of either set.
+        subset_size: vectors per subset, at most the size of either set; None takes
+            `SUBSET_SIZE` (the reference's 1000), or the smaller set's size if that is fewer.
         seed: seed of the subset draws.
 
     Returns:
@@ -89,6 +90,8 @@ def kid_from_features(real_features, fake_features, num_subsets=NUM_SUBSETS, sub
     """
     real, fake = _check_features(real_features, fake_features, "real", "fake")
     num_subsets = positive_int("num_subsets", num_subsets)
+    if subset_size is None:
+        subset_size = min(SUBSET_SIZE, len(real), len(fake))
     # The unbiased MMD^2 needs pairs within a subset.
     subset_size = positive_int("subset_size", subset_size, minimum=2)
     for name, features in (("real", real), ("fake", fake)):
@@ -143,7 +146,8 @@ def kid(
         batch_size: images per extractor call (arrays) and per `generate` call (GANs).
         num_samples: images used from each set, at most; the number a GAN generates.
         num_subsets: number of subsets averaged (100 in the reference).
-        subset_size: vectors per subset (1000 in the reference), at most either set's size.
+        subset_size: vectors per subset (1000 in the reference), at most either set's size;
+            None for 1000 or the smaller set's size if fewer.
         seed: seed of a GAN's latents and of the subset draws.
 
     Returns:
