@@ -37,8 +37,8 @@ def is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def positive_int(name, value, allow_none=False, minimum=1):
-    """Returns `value` as an int if it is an int >= `minimum` (or None when allowed), else raises.
+def positive_int(name, value, allow_none=False, minimum=1, maximum=None):
+    """Returns `value` as an int if it is an int >= `minimum` (and <= `maximum`; or None when allowed), else raises.
 
     Example:
     >>> positive_int("width", 8), positive_int("every_n_steps", None, allow_none=True)
@@ -47,17 +47,40 @@ def positive_int(name, value, allow_none=False, minimum=1):
     Traceback (most recent call last):
     ...
     ValueError: width must be an int >= 1, got True
+    >>> positive_int("pad_value", 256, minimum=0, maximum=255)
+    Traceback (most recent call last):
+    ...
+    ValueError: pad_value must be an int in [0, 255], got 256
     """
     if value is None and allow_none:
         return None
-    if not is_int(value) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}{' or None' if allow_none else ''}, got {value!r}")
+    if not is_int(value) or value < minimum or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name} must be an int {bound}{' or None' if allow_none else ''}, got {value!r}")
     return int(value)
 
 
 def non_negative_int(name, value, allow_none=False):
     """Returns `value` as an int if it is an int >= 0 (or None when allowed), else raises."""
     return positive_int(name, value, allow_none=allow_none, minimum=0)
+
+
+def positive_ints(name, values):
+    """Returns `values` as a tuple of ints if it is a non-empty tuple or list of ints >= 1, else raises.
+
+    For shapes and layer widths.
+
+    Example:
+    >>> positive_ints("hidden", [np.int64(16), 8])
+    (16, 8)
+    >>> positive_ints("output_shape", (28, -1))
+    Traceback (most recent call last):
+    ...
+    ValueError: output_shape must be a non-empty tuple or list of ints >= 1, got (28, -1)
+    """
+    if not isinstance(values, (tuple, list)) or not values or not all(is_int(n) and n >= 1 for n in values):
+        raise ValueError(f"{name} must be a non-empty tuple or list of ints >= 1, got {values!r}")
+    return tuple(int(n) for n in values)
 
 
 def number(name, value, low=None, high=None, low_open=False, high_open=False, allow_none=False):
@@ -101,15 +124,21 @@ def _range(low, high, low_open, high_open):
     return ""
 
 
-def boolean(name, value):
-    """Returns `value` as a bool if it is True or False (numpy bools too), else raises.
+def boolean(name, value, allow_none=False):
+    """Returns `value` as a bool if it is True or False (numpy bools too; or None when allowed), else raises.
 
     Example:
-    >>> boolean("mismatched_pairs", np.bool_(True))
-    True
+    >>> boolean("mismatched_pairs", np.bool_(True)), boolean("append", None, allow_none=True)
+    (True, None)
+    >>> boolean("append", 1, allow_none=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: append must be True, False or None, got 1
     """
+    if value is None and allow_none:
+        return None
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
+        raise ValueError(f"{name} must be True{', False or None' if allow_none else ' or False'}, got {value!r}")
     return bool(value)
 
 

@@ -192,7 +192,7 @@ def main(argv=None):
 
 
 def _prepare_out_dir(path):
-    from keras_gans.callbacks._checks import writable_path
+    from keras_gans._validation import writable_path
 
     writable_path("--out", path, "folder")
     try:
@@ -446,7 +446,7 @@ def sample(args):
     from keras_gans.export import read_description
     from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
-    from keras_gans.callbacks._checks import writable_path
+    from keras_gans._validation import writable_path
 
     writable_path("--out", args.out, "file")
     if not os.path.isdir(args.savedmodel):
@@ -593,7 +593,7 @@ def evaluate(args):
     if unknown or not wanted:
         raise ValueError(f"--metrics must name some of {', '.join(EVALUATION_METRICS)}, got {args.metrics!r}")
     if args.out is not None:
-        from keras_gans.callbacks._checks import writable_path
+        from keras_gans._validation import writable_path
 
         writable_path("--out", args.out, "file")
     if not os.path.isfile(args.model):

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gans import _validation as validation
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ClipConstraint(keras.constraints.Constraint):
@@ -13,7 +15,7 @@ class ClipConstraint(keras.constraints.Constraint):
     constraint, the optimizer applies it right after each update of the variable.
 
     Args:
-        clip_value: half-width c of the box, > 0 (0.01 in the paper).
+        clip_value: half-width c of the box, a finite number > 0 (0.01 in the paper).
 
     Example:
     >>> import numpy as np
@@ -25,9 +27,7 @@ class ClipConstraint(keras.constraints.Constraint):
     """
 
     def __init__(self, clip_value=0.01):
-        if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value > 0:
-            raise ValueError(f"clip_value must be a number > 0, got {clip_value!r}")
-        self.clip_value = float(clip_value)
+        self.clip_value = validation.number("clip_value", clip_value, low=0, low_open=True)
 
     def __call__(self, w):
         return ops.clip(w, -self.clip_value, self.clip_value)

@@ -13,6 +13,8 @@ import uuid
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from keras_gans import _validation
+
 # PIL modes for the channel counts PNG can store as-is.
 _PIL_MODES = {1: "L", 3: "RGB", 4: "RGBA"}
 
@@ -86,9 +88,8 @@ def grid_shape(num_images, rows=None, cols=None):
     >>> grid_shape(64), grid_shape(10), grid_shape(10, rows=2)
     ((8, 8), (3, 4), (2, 5))
     """
-    for name, value in (("rows", rows), ("cols", cols)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise ValueError(f"{name} must be a positive int or None, got {value!r}")
+    rows = _validation.positive_int("rows", rows, allow_none=True)
+    cols = _validation.positive_int("cols", cols, allow_none=True)
     if num_images < 1:
         raise ValueError(f"need at least one image for a grid, got {num_images}")
     if rows is None and cols is None:
@@ -138,12 +139,11 @@ def image_grid(images, rows=None, cols=None, padding=2, pad_value=255, min_tile=
     (28, 37, 3)
     """
     x = _as_uint8_batch(images)
-    if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
-        raise ValueError(f"padding must be an int >= 0, got {padding!r}")
-    if not 0 <= pad_value <= 255:
-        raise ValueError(f"pad_value must be in [0, 255], got {pad_value!r}")
+    padding = _validation.non_negative_int("padding", padding)
+    pad_value = _validation.positive_int("pad_value", pad_value, minimum=0, maximum=255)
+    min_tile = _validation.positive_int("min_tile", min_tile, allow_none=True)
     if min_tile is not None:
-        factor = -(-int(min_tile) // min(x.shape[1:3]))  # ceil
+        factor = -(-min_tile // min(x.shape[1:3]))  # ceil
         if factor > 1:
             x = x.repeat(factor, axis=1).repeat(factor, axis=2)
     n, h, w, c = x.shape

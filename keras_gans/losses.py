@@ -14,6 +14,8 @@ from typing import Callable, NamedTuple, Optional
 import tensorflow as tf
 from keras import ops
 
+from keras_gans._validation import number, one_of
+
 
 def wasserstein_critic_loss(real_scores, fake_scores):
     """Critic loss of WGAN: `E[D(G(z))] - E[D(x)]`.
@@ -117,8 +119,7 @@ def minimax_discriminator_loss(real_logits, fake_logits, real_label=1.0):
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Salimans et al. "Improved Techniques for Training GANs", NeurIPS 2016.
     """
-    if not 0.0 < real_label <= 1.0:
-        raise ValueError(f"real_label must be in (0, 1], got {real_label}")
+    real_label = number("real_label", real_label, low=0, high=1, low_open=True)
     real_logits = ops.cast(real_logits, "float32")
     # BCE with target s: -s log sigmoid(l) - (1 - s) log(1 - sigmoid(l)) = s softplus(-l) + (1 - s) softplus(l)
     real_term = ops.mean(real_label * ops.softplus(-real_logits) + (1.0 - real_label) * ops.softplus(real_logits))
@@ -287,8 +288,7 @@ def relativistic_average_generator_loss(real_logits, fake_logits, kind="standard
 def _relativistic_average(pos_logits, neg_logits, kind):
     # The loss of a player that wants `pos` to look more realistic than the average `neg`
     # and `neg` less realistic than the average `pos`.
-    if kind not in _RELATIVISTIC_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, _RELATIVISTIC_KINDS))}, got {kind!r}")
+    one_of("kind", kind, _RELATIVISTIC_KINDS)
     pos_logits = ops.cast(pos_logits, "float32")
     neg_logits = ops.cast(neg_logits, "float32")
     pos_relative = pos_logits - ops.mean(neg_logits)  # C(x) - E C(G(z)) for the discriminator
@@ -346,9 +346,7 @@ _F_GAN = {
 
 
 def _f_divergence(divergence):
-    if divergence not in F_DIVERGENCES:
-        raise ValueError(f"divergence must be one of {', '.join(map(repr, F_DIVERGENCES))}, got {divergence!r}")
-    return _F_GAN[divergence]
+    return _F_GAN[one_of("divergence", divergence, F_DIVERGENCES)]
 
 
 def f_gan_activation(v, divergence):

@@ -4,14 +4,13 @@ Matplotlib is used through its object-oriented API (a `Figure` on an Agg canvas)
 `pyplot`: no global figure state, no GUI backend, safe in threads and in notebooks alike.
 """
 
-import numbers
-
 import numpy as np
 import tensorflow as tf
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from keras_gans._validation import number, positive_int
 from keras_gans.images import atomic_write
 
 __all__ = ["critic_surface"]
@@ -90,14 +89,12 @@ def critic_surface(
         GANs", NeurIPS 2017. https://arxiv.org/abs/1704.00028
     """
     rows, columns = _check_layout(models, real)
-    num_real = _positive_int("num_real", num_real)
-    num_generated = _positive_int("num_generated", num_generated)
-    resolution = _positive_int("resolution", resolution, low=2)
-    dpi = _positive_int("dpi", dpi)
-    if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not 0 <= margin < np.inf:
-        raise ValueError(f"margin must be a finite number >= 0, got {margin!r}")
-    if isinstance(panel_size, bool) or not isinstance(panel_size, numbers.Real) or not 0 < panel_size < np.inf:
-        raise ValueError(f"panel_size must be a finite number > 0, got {panel_size!r}")
+    num_real = positive_int("num_real", num_real)
+    num_generated = positive_int("num_generated", num_generated)
+    resolution = positive_int("resolution", resolution, minimum=2)
+    dpi = positive_int("dpi", dpi)
+    margin = number("margin", margin, low=0)
+    panel_size = number("panel_size", panel_size, low=0, low_open=True)
 
     real_points = {label: _points(label, data, num_real) for label, data in real.items()}
     rng = np.random.default_rng(seed)
@@ -201,9 +198,3 @@ def _surface(critic, extent, resolution):
         for start in range(0, len(grid), _CHUNK)
     ]
     return xs, ys, np.concatenate(scores).reshape(resolution, resolution)
-
-
-def _positive_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-    return int(value)

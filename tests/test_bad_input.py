@@ -129,7 +129,7 @@ def test_default_networks_refuse_zero_instead_of_taking_the_default(name, argume
     cls = VARIANTS[name]
     kwargs = dict(latent_dim=8, width=4, num_classes=CLASSES if cls.conditional else None)
     kwargs[argument] = 0
-    with pytest.raises(ValueError, match=f"{argument} must be a positive int, got 0"):
+    with pytest.raises(ValueError, match=f"{argument} must be an int >= 1, got 0"):
         cls.default_networks(16, 1, **kwargs)
 
 
@@ -144,7 +144,7 @@ def test_model_refuses_a_latent_dim_of_zero():
     lambda: data.celeba(batch_size=0, source="/nowhere"),
 ])
 def test_datasets_refuse_a_batch_size_of_zero_before_reading_anything(load):
-    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got 0"):
         load()
 
 

@@ -10,10 +10,17 @@ def test_clips_into_the_box_by_hand():
     np.testing.assert_allclose(out, [-0.5, -0.5, 0.1, 0.5, 0.5])
 
 
-@pytest.mark.parametrize("bad", [0, -0.1, "0.01", None, True])
+@pytest.mark.parametrize("bad", [0, -0.1, "0.01", None, True, float("inf"), float("nan"), np.float32("inf")])
 def test_clip_value_must_be_positive(bad):
-    with pytest.raises(ValueError, match="clip_value must be a number > 0"):
+    with pytest.raises(ValueError, match="clip_value must be a finite number > 0"):
         ClipConstraint(bad)
+
+
+@pytest.mark.parametrize("value", [np.float32(0.01), np.float64(0.01), np.int64(1)])
+def test_numpy_scalars_are_accepted_as_python_floats(value):
+    constraint = ClipConstraint(value)
+    assert type(constraint.clip_value) is float and constraint.clip_value == pytest.approx(float(value))
+    assert keras.constraints.serialize(constraint)["config"] == {"clip_value": constraint.clip_value}
 
 
 def test_serializes():

@@ -31,7 +31,7 @@ def test_grid_shape(n, rows, cols, expected):
 def test_grid_shape_too_small_names_values():
     with pytest.raises(ValueError, match=r"rows=2 x cols=3 holds 6 images, fewer than the 7"):
         grid_shape(7, 2, 3)
-    with pytest.raises(ValueError, match=r"rows must be a positive int or None, got 0"):
+    with pytest.raises(ValueError, match=r"rows must be an int >= 1 or None, got 0"):
         grid_shape(4, rows=0)
 
 
@@ -69,8 +69,12 @@ def test_image_grid_rejects_bad_input():
         image_grid(np.zeros((1, 2, 2, 3), np.int64))
     with pytest.raises(ValueError, match="padding must be an int >= 0, got -1"):
         image_grid(np.zeros((1, 2, 2, 3)), padding=-1)
-    with pytest.raises(ValueError, match="pad_value must be in"):
+    with pytest.raises(ValueError, match=r"pad_value must be an int in \[0, 255\], got 256"):
         image_grid(np.zeros((1, 2, 2, 3)), pad_value=256)
+    with pytest.raises(ValueError, match="min_tile must be an int >= 1 or None, got 0"):
+        image_grid(np.zeros((1, 2, 2, 3)), min_tile=0)
+    grid = image_grid(np.zeros((1, 2, 2, 3)), rows=np.int64(1), padding=np.int32(0), pad_value=np.uint8(0))
+    assert grid.shape == (2, 2, 3)
 
 
 @pytest.mark.parametrize("channels", [1, 3])

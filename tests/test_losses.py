@@ -203,9 +203,9 @@ def test_label_smoothing_changes_only_the_real_term(real_label):
     assert smoothed_a - plain_a == pytest.approx((1.0 - real_label) * real.mean(), abs=1e-5)
 
 
-@pytest.mark.parametrize("real_label", [0.0, -0.1, 1.5, float("nan")])
+@pytest.mark.parametrize("real_label", [0.0, -0.1, 1.5, float("nan"), True])
 def test_label_smoothing_out_of_range_raises(real_label):
-    with pytest.raises(ValueError, match=r"real_label must be in \(0, 1\], got " + str(real_label)):
+    with pytest.raises(ValueError, match=r"real_label must be a finite number in \(0, 1\], got " + str(real_label)):
         losses.minimax_discriminator_loss([[0.0]], [[0.0]], real_label=real_label)
 
 
@@ -303,7 +303,7 @@ def test_relativistic_average_large_logits_stay_finite():
     "fn", [losses.relativistic_average_discriminator_loss, losses.relativistic_average_generator_loss]
 )
 def test_relativistic_average_unknown_kind_raises(fn):
-    with pytest.raises(ValueError, match=r"'standard', 'least_squares', got 'hinge'"):
+    with pytest.raises(ValueError, match=r"'standard', 'least_squares'; got 'hinge'"):
         fn([[0.0]], [[0.0]], kind="hinge")
 
 

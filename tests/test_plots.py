@@ -90,6 +90,8 @@ def test_a_dataset_gives_its_first_points_and_the_file_is_replaced(tmp_path):
         ({"gp": [None]}, {"a": np.zeros((2, 3))}, {}, r"real\['a'\] must hold points of shape \(N, 2\).*\(2, 3\)"),
         ({"gp": [None]}, {"a": np.zeros((2, 2))}, {"resolution": 1}, "resolution must be an int >= 2, got 1"),
         ({"gp": [None]}, {"a": np.zeros((2, 2))}, {"margin": -0.1}, "margin must be a finite number >= 0, got -0.1"),
+        ({"gp": [None]}, {"a": np.zeros((2, 2))}, {"panel_size": float("inf")}, "panel_size must be a finite number > 0, got inf"),
+        ({"gp": [None]}, {"a": np.zeros((2, 2))}, {"dpi": True}, "dpi must be an int >= 1, got True"),
     ],
 )
 def test_bad_arguments_are_named(tmp_path, models, real, kwargs, match):

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
 
@@ -37,14 +37,11 @@ class BestSamples(keras.callbacks.Callback):
 
     Example:
     >>> import os, tempfile, numpy as np
-    >>> from keras_gans.models import WGANGP
-    >>> from keras_gans.networks import build_critic, build_generator
-    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
-    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> from keras_gans.models import DCGAN
+    >>> model = DCGAN(*DCGAN.default_networks(16, 1, latent_dim=8, width=4))
     >>> model.compile()
     >>> best = BestSamples(os.path.join(tempfile.mkdtemp(), "best.png"), pool_size=32, num_keep=4)
-    >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    >>> _ = model.fit(images, batch_size=4, verbose=0, callbacks=[best])
+    >>> _ = model.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, verbose=0, callbacks=[best])
     >>> best.scores.shape, bool(np.all(np.diff(best.scores) <= 0)), os.path.exists(best.path)
     ((4,), True, True)
     """

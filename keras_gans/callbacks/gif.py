@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock, generator_step
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import number, positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
@@ -61,17 +61,14 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     Example:
     >>> import os, tempfile, numpy as np
     >>> from keras_gans.models import WGANGP
-    >>> from keras_gans.networks import build_critic, build_generator
-    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
-    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> model = WGANGP(*WGANGP.default_networks(16, 1, latent_dim=8, width=4), critic_steps=1)
     >>> model.compile()
-    >>> out = tempfile.mkdtemp()
+    >>> gif = FixedNoiseGIF(tempfile.mkdtemp(), num_images=4)
     >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0,
-    ...               callbacks=[FixedNoiseGIF(out, num_images=4)])
-    >>> sorted(os.listdir(os.path.join(out, "frames")))  # epochs 0, 1, 2; 2 steps an epoch
+    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0, callbacks=[gif])
+    >>> sorted(os.listdir(gif.frames_dir))  # epochs 0, 1, 2; 2 steps an epoch
     ['epoch_0000_step_0000000.png', 'epoch_0001_step_0000002.png', 'epoch_0002_step_0000004.png']
-    >>> sorted(os.listdir(out))
+    >>> sorted(os.listdir(gif.out_dir))
     ['fixed_noise.npy', 'frames', 'training.gif']
     """
 
@@ -90,8 +87,6 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
         self.every_n_steps = positive_int("every_n_steps", every_n_steps, allow_none=True)
         self.num_images = positive_int("num_images", num_images)
-        if not fps > 0:
-            raise ValueError(f"fps must be > 0, got {fps!r}")
         if not str(gif_name).lower().endswith(".gif"):
             raise ValueError(f"gif_name must end in .gif, got {gif_name!r}")
         if labels is not None:
@@ -102,7 +97,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
                     f"{self.num_images}), got dtype {labels.dtype} with shape {labels.shape}"
                 )
         self.seed = seed
-        self.fps = fps
+        self.fps = number("fps", fps, low=0, low_open=True)
         self.labels = labels
         self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.frames_dir = os.path.join(self.out_dir, "frames")

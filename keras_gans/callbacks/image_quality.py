@@ -7,9 +7,9 @@ import warnings
 import keras
 import numpy as np
 
-from keras_gans.callbacks._checks import positive_int
-from keras_gans.metrics.fid import FeatureStatistics, feature_batches, frechet_distance, resolve_extractor
-from keras_gans.metrics.kid import SUBSET_SIZE, kid_from_features
+from keras_gans._validation import boolean, positive_int
+from keras_gans.metrics.fid import FeatureStatistics, feature_batches, frechet_distance_from_features, resolve_extractor
+from keras_gans.metrics.kid import kid_from_features
 
 
 class ImageQuality(keras.callbacks.Callback):
@@ -101,13 +101,12 @@ class ImageQuality(keras.callbacks.Callback):
         super().__init__()
         self.real_data = real_data
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
-        self.num_samples = positive_int("num_samples", num_samples)
-        if self.num_samples < 2:
-            raise ValueError(f"num_samples must be >= 2 (a covariance needs 2 images), got {num_samples}")
+        # A covariance needs 2 images.
+        self.num_samples = positive_int("num_samples", num_samples, minimum=2)
         if extractor is not None and not callable(extractor):
             raise TypeError(f"extractor must be a callable from images to features, got {type(extractor).__name__}")
         self.extractor = extractor
-        self.kid = bool(kid)
+        self.kid = boolean("kid", kid)
         self.seed = seed
         self.batch_size = positive_int("batch_size", batch_size)
         self.kid_subsets = positive_int("kid_subsets", kid_subsets)
@@ -162,13 +161,10 @@ class ImageQuality(keras.callbacks.Callback):
         if not np.all(np.isfinite(fake)):
             warnings.warn("ImageQuality: the generated images give NaN or inf features; FID and KID are NaN")
             return dict.fromkeys(keys, math.nan)
-        real = self.real_statistics
-        fake_statistics = FeatureStatistics().update(fake)
-        values = {"fid": frechet_distance(real.mean, real.covariance, fake_statistics.mean, fake_statistics.covariance)}
+        values = {"fid": frechet_distance_from_features(self.real_statistics, fake)}
         if self.kid:
-            size = self.kid_subset_size or min(SUBSET_SIZE, len(self.real_features), len(fake))
             # The same seed every epoch: the same subsets, so the epochs differ by the generator only.
-            mean, std = kid_from_features(self.real_features, fake, self.kid_subsets, size, seed=self.seed)
+            mean, std = kid_from_features(self.real_features, fake, self.kid_subsets, self.kid_subset_size, self.seed)
             values.update(kid=mean, kid_std=std)
         return values
 

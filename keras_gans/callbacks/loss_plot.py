@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans._validation import boolean, number, positive_int, writable_path
 from keras_gans.callbacks._progress import TrainingClock, generator_step
 from keras_gans.images import atomic_write
 
@@ -145,18 +145,15 @@ class LossPlot(keras.callbacks.Callback):
 
     Example:
     >>> import os, tempfile, numpy as np
-    >>> from keras_gans.models import WGANGP
-    >>> from keras_gans.networks import build_critic, build_generator
-    >>> model = WGANGP(build_generator(16, 1, latent_dim=8, width=4),
-    ...                build_critic(16, 1, width=4), critic_steps=1)
+    >>> from keras_gans.models import LSGAN
+    >>> model = LSGAN(*LSGAN.default_networks(16, 1, latent_dim=8, width=4))
     >>> model.compile()
-    >>> out = tempfile.mkdtemp()
-    >>> images = np.random.uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    >>> _ = model.fit(images, batch_size=4, epochs=2, verbose=0, callbacks=[LossPlot(out)])
-    >>> sorted(os.listdir(out))
+    >>> plot = LossPlot(tempfile.mkdtemp())  # LSGAN logs no "gp" or "wasserstein": skipped
+    >>> _ = model.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, epochs=2, verbose=0, callbacks=[plot])
+    >>> sorted(os.listdir(plot.out_dir))
     ['losses.csv', 'losses.png']
-    >>> open(os.path.join(out, "losses.csv")).readline().strip()
-    'step,epoch,d_loss,g_loss,gp,wasserstein'
+    >>> open(plot.csv_path).readline().strip()
+    'step,epoch,d_loss,g_loss'
     """
 
     def __init__(
@@ -178,14 +175,10 @@ class LossPlot(keras.callbacks.Callback):
         reserved = {"step", "epoch"} & set(keys)
         if reserved:
             raise ValueError(f"keys must not include the CSV's own columns, got {sorted(reserved)}")
-        if not 0 <= smoothing < 1:
-            raise ValueError(f"smoothing must be in [0, 1), got {smoothing!r}")
         self.keys = keys
         self.every_n_steps = positive_int("every_n_steps", every_n_steps)
-        self.smoothing = float(smoothing)
-        if append not in (None, True, False):
-            raise ValueError(f"append must be None, True or False, got {append!r}")
-        self.append = append
+        self.smoothing = number("smoothing", smoothing, low=0, high=1, high_open=True)
+        self.append = boolean("append", append, allow_none=True)
         self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.csv_path = os.path.join(self.out_dir, csv_name)
         self.png_path = os.path.join(self.out_dir, png_name)

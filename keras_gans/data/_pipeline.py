@@ -1,31 +1,25 @@
 """Pieces shared by the dataset functions: argument checks, decode-crop-resize, batching."""
 
 import math
-import numbers
 import os
 
 import tensorflow as tf
 
-
-def check_batch_size(batch_size):
-    """Returns `batch_size` if it is a positive int, else raises ValueError naming it."""
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, numbers.Integral)
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    return int(batch_size)
+from keras_gans import _validation
 
 
 def check_crop(crop_size, crop_offset):
-    """Validates `crop_size` (None or a positive int) and `crop_offset` (None or (top, left))."""
-    if crop_size is not None and (
-        isinstance(crop_size, bool) or not isinstance(crop_size, numbers.Integral) or crop_size < 1
-    ):
-        raise ValueError(f"crop_size must be None or a positive int, got {crop_size!r}")
+    """`(crop_size, crop_offset)` as Python ints if `crop_size` is None or an int >= 1 and
+    `crop_offset` None or `(top, left)`, two ints >= 0 (with a crop_size); else raises ValueError.
+
+    Example:
+    >>> import numpy as np
+    >>> check_crop(np.int64(140), (np.int64(39), 19))
+    (140, (39, 19))
+    """
+    crop_size = _validation.positive_int("crop_size", crop_size, allow_none=True)
     if crop_offset is None:
-        return
+        return crop_size, None
     if crop_size is None:
         raise ValueError(
             f"crop_offset={crop_offset!r} needs a crop_size: the box is crop_size x crop_size "
@@ -34,14 +28,10 @@ def check_crop(crop_size, crop_offset):
     if (
         not isinstance(crop_offset, (tuple, list))
         or len(crop_offset) != 2
-        or not all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0
-            for v in crop_offset
-        )
+        or not all(_validation.is_int(v) and v >= 0 for v in crop_offset)
     ):
-        raise ValueError(
-            f"crop_offset must be (top, left), two ints >= 0, got {crop_offset!r}"
-        )
+        raise ValueError(f"crop_offset must be (top, left), two ints >= 0, got {crop_offset!r}")
+    return crop_size, tuple(int(v) for v in crop_offset)
 
 
 def check_enough(num_images, batch_size, drop_remainder, source):

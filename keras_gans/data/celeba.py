@@ -4,7 +4,7 @@ import os
 
 from keras_gans.data import _pipeline, _tfds
 from keras_gans.data.images import image_folder
-from keras_gans.networks.dcgan import check_channels, check_image_size
+from keras_gans import _validation
 
 # img_align_celeba images are 218 rows by 178 columns, the face centred by the alignment.
 CELEBA_IMAGE_SHAPE = (218, 178, 3)
@@ -77,10 +77,9 @@ def celeba(
     Reference:
         Liu, Luo, Wang, Tang, "Deep Learning Face Attributes in the Wild", ICCV 2015.
     """
-    check_image_size(image_size)
-    batch_size = _pipeline.check_batch_size(batch_size)
-    check_channels(channels)
-    _pipeline.check_crop(crop_size, None)
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    batch_size = _validation.positive_int("batch_size", batch_size)
+    crop_size, _ = _pipeline.check_crop(crop_size, None)
     if crop_size is not None and crop_size > CELEBA_IMAGE_SHAPE[1]:
         raise ValueError(
             f"crop_size must be at most {CELEBA_IMAGE_SHAPE[1]}, the width of CelebA images, "

@@ -2,8 +2,8 @@
 
 import tensorflow as tf
 
+from keras_gans import _validation
 from keras_gans.data import _pipeline
-from keras_gans.networks.dcgan import check_channels, check_image_size
 
 # load_digits pixels count the set cells of a 4x4 block of the original 32x32 bitmap.
 _MAX_PIXEL = 16.0
@@ -54,9 +54,8 @@ def digits(
         Alpaydin, Kaynak, "Optical Recognition of Handwritten Digits", UCI Machine Learning
         Repository, 1998.
     """
-    check_image_size(image_size)
-    batch_size = _pipeline.check_batch_size(batch_size)
-    check_channels(channels)
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    batch_size = _validation.positive_int("batch_size", batch_size)
     from sklearn.datasets import load_digits  # only this dataset needs scikit-learn
 
     bunch = load_digits()

@@ -12,7 +12,6 @@ import tensorflow as tf
 
 from keras_gans import _validation
 from keras_gans.data import _checks, _pipeline
-from keras_gans.networks.dcgan import check_channels, check_image_size
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 
@@ -120,10 +119,9 @@ def image_folder(
     >>> int(ds.cardinality())
     2
     """
-    check_image_size(image_size)
-    batch_size = _pipeline.check_batch_size(batch_size)
-    check_channels(channels)
-    _pipeline.check_crop(crop_size, crop_offset)
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    batch_size = _validation.positive_int("batch_size", batch_size)
+    crop_size, crop_offset = _pipeline.check_crop(crop_size, crop_offset)
     cache = _pipeline.check_cache(cache)
     with_labels = _validation.boolean("with_labels", with_labels)
     path = os.fspath(path)

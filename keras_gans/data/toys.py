@@ -10,12 +10,10 @@ set returns a batched, shuffled, prefetched `tf.data.Dataset` of float32 (batch_
 with a static batch size and a known cardinality, ready for `model.fit`.
 """
 
-import math
-import numbers
-
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import _validation
 from keras_gans.data import _pipeline
 
 # PacGAN's 2D-ring: variance 1e-4 in each dimension (their code: VARIANCES = 0.01 ** 2 * I).
@@ -65,8 +63,8 @@ def ring_modes(modes=8, radius=1.0):
         Lin, Khetan, Fanti, Oh. "PacGAN: The power of two samples in generative adversarial
         networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
-    modes = _positive_int("modes", modes)
-    radius = _positive_number("radius", radius)
+    modes = _validation.positive_int("modes", modes)
+    radius = _validation.number("radius", radius, low=0, low_open=True)
     angles = 2.0 * np.pi * np.arange(modes) / modes
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("float32")
 
@@ -97,8 +95,8 @@ def grid_modes(size=5, spacing=2.0):
         Lin, Khetan, Fanti, Oh. "PacGAN: The power of two samples in generative adversarial
         networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
-    size = _positive_int("size", size)
-    spacing = _positive_number("spacing", spacing)
+    size = _validation.positive_int("size", size)
+    spacing = _validation.number("spacing", spacing, low=0, low_open=True)
     axis = spacing * (np.arange(size) - (size - 1) / 2.0)
     xs, ys = np.meshgrid(axis, axis, indexing="ij")
     return np.stack([xs.ravel(), ys.ravel()], axis=1).astype("float32")
@@ -141,23 +139,17 @@ def sample_ring(num_samples, modes=8, radius=1.0, std=RING_STD, seed=None):
 def sample_grid(num_samples, size=5, spacing=2.0, std=GRID_STD, seed=None):
     """Draws `num_samples` points from the grid: a uniform mixture of Gaussians on a lattice.
 
-    Each point picks one of the `grid_modes(size, spacing)` centres with probability
-    1 / size^2 and adds isotropic Gaussian noise of standard deviation `std` per coordinate.
-    The defaults are PacGAN's 2D-grid: 25 modes at {-4, -2, 0, 2, 4}^2, std 0.05 (variance
-    0.0025).
+    As `sample_ring`, with the `grid_modes(size, spacing)` centres, each picked with probability
+    1 / size^2. The defaults are PacGAN's 2D-grid: 25 modes at {-4, -2, 0, 2, 4}^2, std 0.05
+    (variance 0.0025).
 
     Args:
-        num_samples: number of points, an int >= 1.
+        num_samples, std, seed: as for `sample_ring`.
         size: centres per side, an int >= 1.
         spacing: distance between neighbouring centres, > 0.
-        std: standard deviation of each Gaussian per coordinate, >= 0.
-        seed: seed of the draws (numpy `default_rng`); None for fresh entropy.
 
     Returns:
-        A float32 numpy array (num_samples, 2).
-
-    Raises:
-        ValueError: naming the bad value of any argument.
+        A float32 numpy array (num_samples, 2); a ValueError names any bad argument.
 
     Example:
     >>> points = sample_grid(500, seed=0)
@@ -181,16 +173,12 @@ def sample_swiss_roll(num_samples, noise=SWISS_ROLL_NOISE, scale=SWISS_ROLL_SCAL
     function: use it to look at the critic, not to count modes.
 
     Args:
-        num_samples: number of points, an int >= 1.
+        num_samples, seed: as for `sample_ring`.
         noise: standard deviation of the noise before scaling, >= 0.
         scale: factor applied to the (x, z) coordinates, > 0.
-        seed: seed of the draws; None for fresh entropy.
 
     Returns:
-        A float32 numpy array (num_samples, 2).
-
-    Raises:
-        ValueError: naming the bad value of any argument.
+        A float32 numpy array (num_samples, 2); a ValueError names any bad argument.
 
     Example:
     >>> points = sample_swiss_roll(1000, seed=0)
@@ -201,9 +189,9 @@ def sample_swiss_roll(num_samples, noise=SWISS_ROLL_NOISE, scale=SWISS_ROLL_SCAL
         Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville. "Improved Training of Wasserstein
         GANs", NeurIPS 2017 (its gan_toy.py). https://arxiv.org/abs/1704.00028
     """
-    num_samples = _positive_int("num_samples", num_samples)
-    noise = _positive_number("noise", noise, allow_zero=True)
-    scale = _positive_number("scale", scale)
+    num_samples = _validation.positive_int("num_samples", num_samples)
+    noise = _validation.number("noise", noise, low=0)
+    scale = _validation.number("scale", scale, low=0, low_open=True)
     from sklearn.datasets import make_swiss_roll  # only this set needs scikit-learn
 
     rng = np.random.default_rng(seed)
@@ -242,30 +230,18 @@ def ring(num_samples, batch_size, modes=8, radius=1.0, std=RING_STD, seed=None):
         Lin, Khetan, Fanti, Oh. "PacGAN: The power of two samples in generative adversarial
         networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
-    batch_size = _check_batches(num_samples, batch_size)
-    return _dataset(sample_ring(num_samples, modes, radius, std, seed), batch_size, seed)
+    return _dataset(sample_ring, num_samples, batch_size, seed, modes, radius, std)
 
 
 def grid(num_samples, batch_size, size=5, spacing=2.0, std=GRID_STD, seed=None):
-    """Batches of `sample_grid` points: PacGAN's 2D-grid as a `tf.data.Dataset`.
-
-    `num_samples` points are drawn once (`sample_grid`), then reshuffled every epoch and batched
-    with the last partial batch dropped, so every batch has `batch_size` points.
+    """Batches of `sample_grid` points: PacGAN's 2D-grid as a `tf.data.Dataset`, batched as `ring`'s.
 
     Args:
-        num_samples: points per epoch, an int >= `batch_size`.
-        batch_size: points per batch.
-        size: centres per side (5 in PacGAN: 25 modes).
-        spacing: distance between neighbouring centres (2 in PacGAN).
-        std: standard deviation of each Gaussian per coordinate (0.05 in PacGAN).
-        seed: seed of the points and of the shuffle order; None for fresh entropy.
+        num_samples, batch_size, seed: as for `ring`.
+        size, spacing, std: as for `sample_grid` (5, 2 and 0.05 in PacGAN: 25 modes).
 
     Returns:
-        A prefetched `tf.data.Dataset` of float32 (batch_size, 2) tensors;
-        `cardinality()` is `num_samples // batch_size`.
-
-    Raises:
-        ValueError: naming the bad value of any argument, or when `num_samples < batch_size`.
+        As `ring`: a prefetched dataset of `num_samples // batch_size` float32 (batch_size, 2) batches.
 
     Example:
     >>> ds = grid(1000, batch_size=100, seed=0)
@@ -276,46 +252,34 @@ def grid(num_samples, batch_size, size=5, spacing=2.0, std=GRID_STD, seed=None):
         Lin, Khetan, Fanti, Oh. "PacGAN: The power of two samples in generative adversarial
         networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
-    batch_size = _check_batches(num_samples, batch_size)
-    return _dataset(sample_grid(num_samples, size, spacing, std, seed), batch_size, seed)
+    return _dataset(sample_grid, num_samples, batch_size, seed, size, spacing, std)
 
 
 def swiss_roll(num_samples, batch_size, noise=SWISS_ROLL_NOISE, scale=SWISS_ROLL_SCALE, seed=None):
-    """Batches of `sample_swiss_roll` points as a `tf.data.Dataset`.
-
-    `num_samples` points are drawn once (`sample_swiss_roll`), then reshuffled every epoch and
-    batched with the last partial batch dropped, so every batch has `batch_size` points.
+    """Batches of `sample_swiss_roll` points as a `tf.data.Dataset`, batched as `ring`'s.
 
     Args:
-        num_samples: points per epoch, an int >= `batch_size`.
-        batch_size: points per batch.
-        noise: standard deviation of make_swiss_roll's noise, before scaling (0.25).
-        scale: factor applied to the (x, z) coordinates (1 / 7.5).
-        seed: seed of the points and of the shuffle order; None for fresh entropy.
+        num_samples, batch_size, seed: as for `ring`.
+        noise, scale: as for `sample_swiss_roll` (0.25 and 1 / 7.5 by default).
 
     Returns:
-        A prefetched `tf.data.Dataset` of float32 (batch_size, 2) tensors;
-        `cardinality()` is `num_samples // batch_size`.
-
-    Raises:
-        ValueError: naming the bad value of any argument, or when `num_samples < batch_size`.
+        As `ring`: a prefetched dataset of `num_samples // batch_size` float32 (batch_size, 2) batches.
 
     Example:
-    >>> ds = swiss_roll(256, batch_size=32, seed=0)
-    >>> ds.element_spec.shape, int(ds.cardinality())
-    (TensorShape([32, 2]), 8)
+    >>> batches = [batch.numpy() for batch in swiss_roll(256, batch_size=32, seed=0)]
+    >>> len(batches), batches[0].shape, batches[0].dtype.name
+    (8, (32, 2), 'float32')
 
     Reference:
         Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville. "Improved Training of Wasserstein
         GANs", NeurIPS 2017 (its gan_toy.py). https://arxiv.org/abs/1704.00028
     """
-    batch_size = _check_batches(num_samples, batch_size)
-    return _dataset(sample_swiss_roll(num_samples, noise, scale, seed), batch_size, seed)
+    return _dataset(sample_swiss_roll, num_samples, batch_size, seed, noise, scale)
 
 
 def _sample_mixture(num_samples, centres, std, seed):
-    num_samples = _positive_int("num_samples", num_samples)
-    std = _positive_number("std", std, allow_zero=True)
+    num_samples = _validation.positive_int("num_samples", num_samples)
+    std = _validation.number("std", std, low=0)
     rng = np.random.default_rng(seed)
     # A uniform mixture: the mode of each point is drawn, so counts per mode vary (multinomial)
     # as they do in the papers' samplers, rather than being exactly num_samples / modes.
@@ -324,40 +288,19 @@ def _sample_mixture(num_samples, centres, std, seed):
     return (centres[labels].astype("float64") + std * noise).astype("float32")
 
 
-def _check_batches(num_samples, batch_size):
-    num_samples = _positive_int("num_samples", num_samples)
-    batch_size = _pipeline.check_batch_size(batch_size)
+def _dataset(sample, num_samples, batch_size, seed, *options):
+    """`sample(num_samples, *options, seed=seed)` drawn once, reshuffled every epoch, in full batches."""
+    num_samples = _validation.positive_int("num_samples", num_samples)
+    batch_size = _validation.positive_int("batch_size", batch_size)
     if num_samples < batch_size:
         raise ValueError(
             f"num_samples={num_samples} is fewer than one batch of batch_size={batch_size}; "
             "every batch is full, so draw at least batch_size points"
         )
-    return batch_size
-
-
-def _dataset(points, batch_size, seed):
+    points = sample(num_samples, *options, seed=seed)
     dataset = tf.data.Dataset.from_tensor_slices(points)
     dataset = dataset.shuffle(len(points), seed=seed, reshuffle_each_iteration=True)
     # Full batches only: a static batch dimension, and no short batch to leave a critic step
     # with fewer points than the others.
     batches = dataset.batch(batch_size, drop_remainder=True)
     return _pipeline.prefetch_batches(batches, len(points) // batch_size)
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)
-
-
-def _positive_number(name, value, allow_zero=False):
-    low_ok = (lambda v: v >= 0) if allow_zero else (lambda v: v > 0)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or not low_ok(value)
-    ):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)

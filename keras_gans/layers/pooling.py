@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gans import _validation as validation
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class GlobalSumPooling2D(keras.layers.Layer):
@@ -30,9 +32,7 @@ class GlobalSumPooling2D(keras.layers.Layer):
 
     def __init__(self, keepdims=False, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(keepdims, bool):
-            raise ValueError(f"keepdims must be a bool, got {keepdims!r}")
-        self.keepdims = keepdims
+        self.keepdims = validation.boolean("keepdims", keepdims)
         self.input_spec = keras.layers.InputSpec(ndim=4)
 
     def call(self, inputs):

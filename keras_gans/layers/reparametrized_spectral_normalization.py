@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_gans import _validation as validation
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
 class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
@@ -69,10 +71,9 @@ class ReparametrizedSpectralNormalization(keras.layers.SpectralNormalization):
     """
 
     def __init__(self, layer, power_iterations=1, rescale_kernel=True, **kwargs):
+        power_iterations = validation.positive_int("power_iterations", power_iterations)
         super().__init__(layer, power_iterations=power_iterations, **kwargs)
-        if not isinstance(rescale_kernel, bool):
-            raise ValueError(f"rescale_kernel must be True or False, got {rescale_kernel!r}")
-        self.rescale_kernel = rescale_kernel
+        self.rescale_kernel = validation.boolean("rescale_kernel", rescale_kernel)
 
     def build(self, input_shape):
         super().build(input_shape)

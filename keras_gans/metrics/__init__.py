@@ -12,6 +12,7 @@ from keras_gans.metrics.fid import (  # noqa: F401
     feature_batches,
     fid,
     frechet_distance,
+    frechet_distance_from_features,
 )
 from keras_gans.metrics.inception import inception_features, preprocess_images  # noqa: F401
 from keras_gans.metrics.kid import kid, kid_from_features, mmd2_unbiased, polynomial_kernel  # noqa: F401

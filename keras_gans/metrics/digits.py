@@ -14,9 +14,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import _validation as validation
 from keras_gans.data.digits import digits
-from keras_gans.metrics.fid import frechet_distance
-from keras_gans.networks.dcgan import check_channels, check_image_size
+from keras_gans.metrics.fid import FeatureStatistics, frechet_distance_from_features
 
 NUM_CLASSES = 10
 NUM_DIGITS = 1797
@@ -54,9 +54,7 @@ def digits_split(image_size=16, channels=1):
     >>> x_train.shape, x_test.shape, y_test.dtype
     ((1437, 16, 16, 1), (360, 16, 16, 1), dtype('int32'))
     """
-    check_image_size(image_size)
-    check_channels(channels)
-    key = (image_size, channels)
+    key = image_size, channels = validation.image_size(image_size), validation.channels(channels)
     if key not in _SPLITS:
         from sklearn.model_selection import train_test_split
 
@@ -89,8 +87,8 @@ class DigitsClassifier:
         real_floor: Frechet distance between the held-out and the training digits' features:
             what a generator of fresh real digits would score against the training split
             (with 360 samples; see `frechet_distance_digits`).
-        train_statistics: mean and covariance of the training digits' features, the reference
-            of `evaluate_digits`.
+        train_statistics: the `FeatureStatistics` (mean and covariance) of the training
+            digits' features, the reference of `evaluate_digits`.
         train_seconds: wall time of the training.
 
     Args:
@@ -109,10 +107,10 @@ class DigitsClassifier:
     """
 
     def __init__(self, image_size=16, channels=1, seed=0, epochs=DEFAULT_EPOCHS):
-        self.image_size = check_image_size(image_size)
-        self.channels = check_channels(channels)
-        self.seed = _check_count("seed", seed, 0)
-        self.epochs = _check_count("epochs", epochs, 1)
+        self.image_size = image_size = validation.image_size(image_size)
+        self.channels = channels = validation.channels(channels)
+        self.seed = validation.non_negative_int("seed", seed)
+        self.epochs = validation.positive_int("epochs", epochs)
         self.model = _build_model(image_size, channels, self.seed)
         features = self.model.get_layer("features").output
         self._both = keras.Model(self.model.inputs, [features, self.model.outputs[0]])
@@ -128,9 +126,9 @@ class DigitsClassifier:
         test_features, test_logits = self._run(x_test)
         self.test_accuracy = float(np.mean(test_logits.argmax(-1) == y_test))
         # Held-out digits in the place of generated ones, against the training split.
-        self.real_floor = _frechet_of_features(test_features, train_features)
         # Kept so that every Frechet distance against the training split reuses its statistics.
-        self.train_statistics = _statistics(train_features)
+        self.train_statistics = FeatureStatistics().update(train_features)
+        self.real_floor = frechet_distance_from_features(self.train_statistics, test_features)
 
     def _fit(self, x_train, y_train):
         # Batches of 64, Adam with a cosine decay from 2e-3 to 0 over 15 epochs: 0.975-0.981
@@ -272,8 +270,7 @@ def coverage_from_predictions(predictions, min_fraction=0.01):
     >>> round(coverage_from_predictions(list(range(10)) * 5)["kl_to_uniform"], 6)
     0.0
     """
-    if isinstance(min_fraction, bool) or not isinstance(min_fraction, (int, float)) or not 0 <= min_fraction < 1:
-        raise ValueError(f"min_fraction must be a number in [0, 1), got {min_fraction!r}")
+    min_fraction = validation.number("min_fraction", min_fraction, low=0, high=1, high_open=True)
     predictions = np.asarray(predictions)
     if predictions.ndim != 1 or predictions.size == 0 or not np.issubdtype(predictions.dtype, np.integer):
         raise ValueError(
@@ -350,27 +347,7 @@ def frechet_distance_digits(real_images, fake_images, classifier):
         count = len(images)
         if count < 2:
             raise ValueError(f"{role} must hold >= 2 images for a covariance, got {count}")
-    return _frechet_of_features(classifier.features(fake_images), classifier.features(real_images))
-
-
-def _statistics(features):
-    features = np.asarray(features, dtype="float64")
-    return features.mean(axis=0), np.cov(features, rowvar=False)
-
-
-def _frechet_of_features(features_a, features_b):
-    return _frechet(*_statistics(features_a), *_statistics(features_b))
-
-
-def _frechet(mu1, sigma1, mu2, sigma2):
-    # Identical statistics give 0 up to round-off of either sign (sqrtm); a distance is >= 0.
-    return max(frechet_distance(mu1, sigma1, mu2, sigma2), 0.0)
-
-
-def _check_count(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
+    return frechet_distance_from_features(classifier.features(real_images), classifier.features(fake_images))
 
 
 def _check_conditional(model):
@@ -424,7 +401,7 @@ def label_accuracy(model, classifier, num_per_class=100, seed=0):
     (True, 10)
     """
     _check_conditional(model)
-    num_per_class = _check_count("num_per_class", num_per_class, 1)
+    num_per_class = validation.positive_int("num_per_class", num_per_class)
     labels = np.repeat(np.arange(NUM_CLASSES, dtype="int32"), num_per_class)
     images = model.generate(_latents(model, len(labels), seed), labels=labels)
     return _accuracy_by_label(classifier.predict(images), labels)
@@ -465,7 +442,7 @@ def evaluate_digits(model, image_size=None, channels=None, num_samples=1000, see
     >>> result["image_size"], result["label_accuracy"], result["frechet_distance"] > result["real_floor"]
     (16, None, True)
     """
-    num_samples = _check_count("num_samples", num_samples, 2)
+    num_samples = validation.positive_int("num_samples", num_samples, minimum=2)
     if image_size is None or channels is None:
         shape = _output_shape(model)
         image_size = shape[0] if image_size is None else image_size
@@ -476,7 +453,8 @@ def evaluate_digits(model, image_size=None, channels=None, num_samples=1000, see
     labels = np.arange(num_samples, dtype="int32") % NUM_CLASSES if conditional else None
     images = model.generate(_latents(model, num_samples, seed), labels=labels)
     # Checked before the classifier is trained: a wrong size fails at once, not after training.
-    images = _check_images(images, check_image_size(image_size), check_channels(channels))
+    image_size, channels = validation.image_size(image_size), validation.channels(channels)
+    images = _check_images(images, image_size, channels)
     classifier = train_digits_classifier(image_size, channels)
     features, logits = classifier._run(images)
     predicted = logits.argmax(-1).astype("int32")
@@ -487,7 +465,7 @@ def evaluate_digits(model, image_size=None, channels=None, num_samples=1000, see
         "classifier_accuracy": classifier.test_accuracy,
     }
     result.update(coverage_from_predictions(predicted, min_fraction=min_fraction))
-    result["frechet_distance"] = _frechet(*_statistics(features), *classifier.train_statistics)
+    result["frechet_distance"] = frechet_distance_from_features(classifier.train_statistics, features)
     result["real_floor"] = classifier.real_floor
     result.update(
         _accuracy_by_label(predicted, labels) if conditional

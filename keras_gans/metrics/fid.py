@@ -12,13 +12,13 @@ holding all the features. To get both FID and KID from one extraction:
 """
 
 import functools
-import numbers
 import warnings
 
 import numpy as np
 import scipy.linalg
 import tensorflow as tf
 
+from keras_gans._validation import positive_int
 from keras_gans.metrics.inception import inception_features
 
 
@@ -168,6 +168,42 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
     return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
 
 
+def frechet_distance_from_features(real, fake):
+    """FID from features: `frechet_distance` between the Gaussians fitted to two sets of features.
+
+    The one path from features to a Frechet distance, shared by `fid`, the `ImageQuality`
+    callback, the digits metrics and the CLI's `evaluate`. Each side is an array of
+    feature vectors (n, dim) or their `FeatureStatistics` (to reuse a reference's
+    statistics without its features); the covariance is the unbiased one. A distance is
+    >= 0, so the round-off that can leave identical statistics a hair below 0 is returned
+    as 0.
+
+    Args:
+        real, fake: arrays (n, dim) with n >= 2, or `FeatureStatistics` of >= 2 vectors.
+
+    Returns:
+        The distance as a float.
+
+    Raises:
+        ValueError: if a side has fewer than 2 vectors (naming it), or the dims differ.
+
+    Example:
+    >>> import numpy as np
+    >>> real = np.random.default_rng(0).normal(size=(500, 3))
+    >>> round(frechet_distance_from_features(real, real + [1.0, 2.0, 2.0]), 6)  # ||shift||^2
+    9.0
+    >>> frechet_distance_from_features(real, real)
+    0.0
+    """
+    real, fake = (s if isinstance(s, FeatureStatistics) else FeatureStatistics().update(s) for s in (real, fake))
+    for name, statistics in (("real", real), ("fake", fake)):
+        if statistics.count < 2:
+            raise ValueError(f"the {name} set gave {statistics.count} feature vectors; a covariance needs at least 2")
+    if real.dim != fake.dim:
+        raise ValueError(f"mismatched feature dims: real features have {real.dim}, fake {fake.dim}")
+    return max(frechet_distance(real.mean, real.covariance, fake.mean, fake.covariance), 0.0)
+
+
 def _sqrtm(matrix):
     # A singular product can make sqrtm warn; its non-finite result is handled by the caller.
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -180,7 +216,7 @@ def fid(real, fake, extractor=None, batch_size=50, num_samples=None, seed=0):
 
     Features of both sets are streamed through `extractor`, reduced to their
     mean and covariance (`FeatureStatistics`), and compared with
-    `frechet_distance`. FID is biased upward with fewer samples (Binkowski et al.
+    `frechet_distance_from_features`. FID is biased upward with fewer samples (Binkowski et al.
     2018; Chong & Forsyth 2020), so only compare values computed from the same
     numbers of images (50,000 generated images is the usual).
 
@@ -220,13 +256,7 @@ def fid(real, fake, extractor=None, batch_size=50, num_samples=None, seed=0):
         for features in feature_batches(source, extractor, batch_size, num_samples, source_seed):
             statistics.update(features)
         stats.append(statistics)
-    real_stats, fake_stats = stats
-    for name, statistics in (("real", real_stats), ("fake", fake_stats)):
-        if statistics.count < 2:
-            raise ValueError(f"the {name} set gave {statistics.count} feature vectors; a covariance needs at least 2")
-    if real_stats.dim != fake_stats.dim:
-        raise ValueError(f"mismatched feature dims: real features have {real_stats.dim}, fake {fake_stats.dim}")
-    return frechet_distance(real_stats.mean, real_stats.covariance, fake_stats.mean, fake_stats.covariance)
+    return frechet_distance_from_features(*stats)
 
 
 def extract_features(source, extractor=None, batch_size=50, num_samples=None, seed=0):
@@ -273,7 +303,7 @@ def feature_batches(source, extractor=None, batch_size=50, num_samples=None, see
     [(2, 2), (2, 2), (1, 2)]
     """
     extractor = resolve_extractor(extractor)
-    for images in _image_batches(source, _positive("batch_size", batch_size), num_samples, seed):
+    for images in _image_batches(source, positive_int("batch_size", batch_size), num_samples, seed):
         features = np.asarray(extractor(images))
         if features.ndim != 2 or features.shape[0] != len(images):
             raise ValueError(
@@ -306,7 +336,7 @@ def resolve_extractor(extractor):
 def _image_batches(source, batch_size, num_samples, seed):
     """Yields numpy batches of images from an array, a dataset or a GAN, `num_samples` at most."""
     if num_samples is not None:
-        num_samples = _positive("num_samples", num_samples)
+        num_samples = positive_int("num_samples", num_samples)
     if hasattr(source, "generate") and hasattr(source, "latent_dim"):
         yield from _generated_batches(source, batch_size, num_samples, seed)
         return
@@ -363,9 +393,3 @@ def _generated_batches(model, batch_size, num_samples, seed):
         z = latent_rng.standard_normal((n, model.latent_dim)).astype(np.float32)
         labels = None if num_classes is None else label_rng.integers(0, num_classes, n).astype(np.int32)
         yield np.asarray(model.generate(z, labels=labels))
-
-
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-    return int(value)

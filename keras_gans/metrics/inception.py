@@ -4,6 +4,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans import _validation as validation
+
 # Side of Inception's input: the resolution it was trained at, and the one FID is defined with.
 INCEPTION_SIZE = 299
 # The smallest side keras.applications.InceptionV3 builds for (five stride-2 stages).
@@ -55,7 +57,7 @@ def preprocess_images(images, image_size=INCEPTION_SIZE):
         Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule Converge
         to a Local Nash Equilibrium" (FID on Inception pool_3 features).
     """
-    image_size = _check_size(image_size, minimum=1)
+    image_size = validation.positive_int("image_size", image_size)
     x = tf.cast(_check_images(images), tf.float32)
     if tf.size(x) > 0:
         low, high = float(tf.reduce_min(x)), float(tf.reduce_max(x))
@@ -115,15 +117,13 @@ def inception_features(weights="imagenet", pooling="avg", image_size=INCEPTION_S
         Szegedy et al. 2016, "Rethinking the Inception Architecture for Computer
         Vision"; Heusel et al. 2017 (FID); Binkowski et al. 2018 (KID).
     """
-    if pooling not in ("avg", "max"):
-        raise ValueError(f'pooling must be "avg" or "max", got {pooling!r}')
-    image_size = _check_size(image_size)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    validation.one_of("pooling", pooling, ("avg", "max"))
+    image_size = validation.positive_int("image_size", image_size, minimum=MIN_SIZE)
+    batch_size = validation.positive_int("batch_size", batch_size)
     model = keras.applications.InceptionV3(
         include_top=False, weights=weights, pooling=pooling, input_shape=(image_size, image_size, 3)
     )
-    return _InceptionExtractor(model, image_size, int(batch_size))
+    return _InceptionExtractor(model, image_size, batch_size)
 
 
 class _InceptionExtractor:
@@ -150,13 +150,6 @@ class _InceptionExtractor:
 
     def __repr__(self):
         return f"<Inception features: {self.image_size}x{self.image_size} -> {self.feature_dim}>"
-
-
-def _check_size(image_size, minimum=MIN_SIZE):
-    if isinstance(image_size, bool) or not isinstance(image_size, (int, np.integer)) or image_size < minimum:
-        why = " (InceptionV3's smallest input)" if minimum == MIN_SIZE else ""
-        raise ValueError(f"image_size must be an int >= {minimum}{why}, got {image_size!r}")
-    return int(image_size)
 
 
 def _check_images(images):

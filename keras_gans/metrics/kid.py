@@ -1,10 +1,9 @@
 """KID: the unbiased squared MMD between real and generated features, cubic polynomial kernel."""
 
-import numbers
-
 import numpy as np
 
-from keras_gans.metrics.fid import _positive, extract_features, resolve_extractor
+from keras_gans._validation import positive_int
+from keras_gans.metrics.fid import extract_features, resolve_extractor
 
 # The reference's subsets: 100 of 1000 vectors (Binkowski et al.'s compute_scores.py,
 # --mmd-subsets and --mmd-subset-size; torch-fidelity uses the same).
@@ -68,7 +67,8 @@ def kid_from_features(real_features, fake_features, num_subsets=NUM_SUBSETS, sub
     Args:
         real_features, fake_features: arrays (n_real, dim) and (n_fake, dim).
         num_subsets: number of subsets averaged.
-        subset_size: vectors per subset, at most the size of either set.
+        subset_size: vectors per subset, at most the size of either set; None takes
+            `SUBSET_SIZE` (the reference's 1000), or the smaller set's size if that is fewer.
         seed: seed of the subset draws.
 
     Returns:
@@ -89,9 +89,11 @@ def kid_from_features(real_features, fake_features, num_subsets=NUM_SUBSETS, sub
         Binkowski et al. 2018, "Demystifying MMD GANs" (KID and its subsets).
     """
     real, fake = _check_features(real_features, fake_features, "real", "fake")
-    num_subsets = _positive("num_subsets", num_subsets)
-    if isinstance(subset_size, bool) or not isinstance(subset_size, numbers.Integral) or subset_size < 2:
-        raise ValueError(f"subset_size must be an int >= 2 (the unbiased MMD^2 needs pairs), got {subset_size!r}")
+    num_subsets = positive_int("num_subsets", num_subsets)
+    if subset_size is None:
+        subset_size = min(SUBSET_SIZE, len(real), len(fake))
+    # The unbiased MMD^2 needs pairs within a subset.
+    subset_size = positive_int("subset_size", subset_size, minimum=2)
     for name, features in (("real", real), ("fake", fake)):
         if subset_size > len(features):
             raise ValueError(
@@ -144,7 +146,8 @@ def kid(
         batch_size: images per extractor call (arrays) and per `generate` call (GANs).
         num_samples: images used from each set, at most; the number a GAN generates.
         num_subsets: number of subsets averaged (100 in the reference).
-        subset_size: vectors per subset (1000 in the reference), at most either set's size.
+        subset_size: vectors per subset (1000 in the reference), at most either set's size;
+            None for 1000 or the smaller set's size if fewer.
         seed: seed of a GAN's latents and of the subset draws.
 
     Returns:

@@ -14,9 +14,10 @@ deviation, such as `keras_gans.data.toys.ring_modes()` with `RING_STD`:
 """
 
 import math
-import numbers
 
 import numpy as np
+
+from keras_gans._validation import number
 
 __all__ = ["mode_counts", "mode_metrics"]
 
@@ -55,8 +56,8 @@ def mode_counts(samples, modes, std, threshold=3.0):
         networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
     samples, modes = _check_points(samples, modes)
-    std = _positive_number("std", std)
-    threshold = _positive_number("threshold", threshold)
+    std = number("std", std, low=0, low_open=True)
+    threshold = number("threshold", threshold, low=0, low_open=True)
     radius = threshold * std
     counts = np.zeros(len(modes), dtype=np.int64)
     for start in range(0, len(samples), _CHUNK):
@@ -143,14 +144,3 @@ def _check_points(samples, modes):
             f"{modes.shape}, got shape {samples.shape}"
         )
     return samples, modes
-
-
-def _positive_number(name, value):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)

@@ -8,9 +8,9 @@ mode counts they need no known modes, so they score any set (the swiss roll) and
 (Inception features of images, as in the paper).
 """
 
-import numbers
-
 import numpy as np
+
+from keras_gans._validation import positive_int
 __all__ = ["precision_recall"]
 
 # Rows of a distance matrix at a time: 1024 x 50,000 float64 is 400 MB at most.
@@ -44,8 +44,7 @@ def precision_recall(real, fake, k=3):
         Kynkäänniemi, Karras, Laine, Lehtinen, Aila. "Improved Precision and Recall Metric for
         Assessing Generative Models", NeurIPS 2019. https://arxiv.org/abs/1904.06991
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(f"k must be an int >= 1, got {k!r}")
+    k = positive_int("k", k)
     real = _points("real", real, k)
     fake = _points("fake", fake, k)
     if real.shape[1] != fake.shape[1]:

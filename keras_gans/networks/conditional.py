@@ -11,18 +11,10 @@ these networks do not check them (the models do).
 import keras
 from keras import layers
 
+from keras_gans import _validation as validation
 from keras_gans.layers import GlobalSumPooling2D
 from keras_gans.networks._labels import label_input, one_hot
-from keras_gans.networks.dcgan import (
-    _check_positive,
-    _critic,
-    _critic_trunk,
-    _generator_trunk,
-    _WeightOptions,
-    base_resolution,
-    check_channels,
-    check_num_classes,
-)
+from keras_gans.networks.dcgan import _critic, _critic_trunk, _generator_trunk, _WeightOptions
 
 
 def build_conditional_generator(image_size=64, channels=3, latent_dim=128, num_classes=10, width=64, name="generator"):
@@ -52,10 +44,8 @@ def build_conditional_generator(image_size=64, channels=3, latent_dim=128, num_c
     Reference:
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
-    base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(latent_dim=latent_dim, width=width)
-    check_num_classes(num_classes)
+    image_size, channels, num_classes, width, _ = _check(image_size, channels, num_classes, width)
+    latent_dim = validation.positive_int("latent_dim", latent_dim)
     z = keras.Input((latent_dim,), name="z")
     labels = label_input()
     # Mirza & Osindero, Sec. 4.1: y and z are joined before the first hidden layer.
@@ -102,10 +92,7 @@ def build_conditional_discriminator(
     Reference:
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
-    _, doublings = base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(width=width)
-    check_num_classes(num_classes)
+    image_size, channels, num_classes, width, doublings = _check(image_size, channels, num_classes, width)
     images = keras.Input((image_size, image_size, channels), name="images")
     labels = label_input()
     # (N, K) -> (N, 1, 1, K) -> (N, S, S, K): the label as constant feature maps.
@@ -158,18 +145,14 @@ def build_projection_discriminator(
         <V[y], phi(x)>.
 
     Example:
-    >>> import numpy as np
-    >>> d = build_projection_discriminator(16, 1, num_classes=10, width=4)
-    >>> tuple(d([np.zeros((2, 16, 16, 1), "float32"), np.array([3, 7], "int32")]).shape)
-    (2, 1)
+    >>> d = build_projection_discriminator(16, 1, num_classes=10, width=4)  # phi(x): 4 * 2 features
+    >>> [tuple(d.get_layer(name).output.shape) for name in ("features", "class_embedding", "score")]
+    [(None, 8), (None, 8), (None, 1)]
 
     Reference:
         Miyato, Koyama. "cGANs with Projection Discriminator", ICLR 2018.
     """
-    _, doublings = base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(width=width)
-    check_num_classes(num_classes)
+    image_size, channels, num_classes, width, doublings = _check(image_size, channels, num_classes, width)
     options = _WeightOptions(spectral_norm, None)
     images = keras.Input((image_size, image_size, channels), name="images")
     labels = label_input()
@@ -185,3 +168,11 @@ def build_projection_discriminator(
     projection = layers.Dot(axes=1, dtype="float32", name="projection")([embedded, features])
     score = layers.Add(dtype="float32", name="score")([psi, projection])
     return keras.Model([images, labels], score, name=name)
+
+
+def _check(image_size, channels, num_classes, width):
+    """The checked arguments every conditional builder takes, and the image's number of doublings."""
+    image_size = validation.image_size(image_size)
+    _, doublings = validation.base_resolution(image_size)
+    channels, num_classes = validation.channels(channels), validation.num_classes(num_classes)
+    return image_size, channels, num_classes, validation.positive_int("width", width), doublings

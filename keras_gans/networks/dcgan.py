@@ -8,6 +8,8 @@ unconditional one only in how the labels enter.
 import keras
 from keras import layers
 
+from keras_gans import _validation as validation
+from keras_gans._validation import base_resolution
 from keras_gans.layers import ReparametrizedSpectralNormalization
 
 # Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
@@ -15,68 +17,12 @@ from keras_gans.layers import ReparametrizedSpectralNormalization
 # N(0, 0.02)-initialised generator produces anything but grey in inference mode.
 BATCH_NORM_MOMENTUM = 0.9
 
-VALID_CHANNELS = (1, 3)
 VALID_NORMALIZATIONS = ("layer", "batch", None)
 
-
-def base_resolution(image_size):
-    """Splits `image_size` into `base * 2**n` with `base` in 4..7 and `n >= 1`.
-
-    The generator starts from a `base x base` feature map and doubles it `n`
-    times; the critic halves the image `n` times back down to `base`.
-
-    Args:
-        image_size: side of the square image in pixels.
-
-    Returns:
-        `(base, n)`.
-
-    Raises:
-        ValueError: if `image_size` is not an int of that form (e.g. 30 or 5).
-
-    Example:
-    >>> base_resolution(64), base_resolution(28)
-    ((4, 4), (7, 2))
-    """
-    if isinstance(image_size, bool) or not isinstance(image_size, int):
-        raise ValueError(f"image_size must be an int, got {image_size!r}")
-    size, doublings = image_size, 0
-    while size % 2 == 0 and size // 2 >= 4:
-        size //= 2
-        doublings += 1
-    if doublings == 0 or not 4 <= size <= 7:
-        raise ValueError(
-            "image_size must be 4 to 7 times a power of two and at least 8 "
-            f"(e.g. 16, 28, 32, 64, 128), got {image_size!r}"
-        )
-    return size, doublings
-
-
-def check_image_size(image_size):
-    """Returns `image_size` if the networks can be built for it, else raises ValueError."""
-    base_resolution(image_size)
-    return image_size
-
-
-def check_channels(channels):
-    """Returns `channels` if it is 1 (grayscale) or 3 (RGB), else raises ValueError."""
-    if channels not in VALID_CHANNELS:
-        raise ValueError(f"channels must be 1 or 3, got {channels!r}")
-    return channels
-
-
-def check_num_classes(num_classes, allow_none=False):
-    """Returns `num_classes` if it is an int >= 2 (or None when allowed), else raises ValueError.
-
-    Example:
-    >>> check_num_classes(10), check_num_classes(None, allow_none=True)
-    (10, None)
-    """
-    if num_classes is None and allow_none:
-        return None
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-        raise ValueError(f"num_classes must be an int >= 2{' or None' if allow_none else ''}, got {num_classes!r}")
-    return num_classes
+# The image-size rule lives in keras_gans._validation (data and metrics use it too);
+# these names stay importable from here for code written against earlier versions.
+check_image_size = validation.image_size
+check_channels = validation.channels
 
 
 def _init():
@@ -111,9 +57,8 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
         Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
-    base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(latent_dim=latent_dim, width=width)
+    image_size, channels = validation.image_size(image_size), validation.channels(channels)
+    latent_dim, width = validation.positive_int("latent_dim", latent_dim), validation.positive_int("width", width)
     z = keras.Input((latent_dim,), name="z")
     return keras.Model(z, _generator_trunk(z, image_size, channels, width), name=name)
 
@@ -184,10 +129,9 @@ def build_critic(
         Networks", ICLR 2018. Odena, Olah, Shlens. "Conditional Image Synthesis
         with Auxiliary Classifier GANs", ICML 2017.
     """
+    image_size, channels = validation.image_size(image_size), validation.channels(channels)
+    width, num_classes = validation.positive_int("width", width), validation.num_classes(num_classes, allow_none=True)
     _, doublings = base_resolution(image_size)
-    check_channels(channels)
-    _check_positive(width=width)
-    num_classes = check_num_classes(num_classes, allow_none=True)
     images = keras.Input((image_size, image_size, channels), name="images")
     return _critic(
         images,
@@ -204,15 +148,7 @@ def build_critic(
 
 
 def build_discriminator(
-    image_size=64,
-    channels=3,
-    width=64,
-    normalization="batch",
-    name="discriminator",
-    spectral_norm=False,
-    kernel_constraint=None,
-    output_bias=True,
-    num_classes=None,
+    image_size=64, channels=3, width=64, normalization="batch", name="discriminator", output_bias=True, **critic_options
 ):
     """Builds the DCGAN discriminator: `build_critic` with batch norm and a biased logit.
 
@@ -227,10 +163,9 @@ def build_discriminator(
         width: filters of the first convolution; the others double from there.
         normalization: "batch", "layer" or None, after every convolution but the first.
         name: name of the Functional model.
-        spectral_norm: wrap every Conv2D and Dense in `ReparametrizedSpectralNormalization`.
-        kernel_constraint: a Keras constraint on every trainable weight, or None.
         output_bias: whether the logit layer has a bias.
-        num_classes: None, or an int >= 2 for an ACGAN "class_logits" head.
+        **critic_options: the other arguments of `build_critic`, with its defaults:
+            `spectral_norm`, `kernel_constraint`, `num_classes` (an ACGAN "class_logits" head).
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and
@@ -245,17 +180,7 @@ def build_discriminator(
         Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
-    return build_critic(
-        image_size,
-        channels,
-        width=width,
-        normalization=normalization,
-        name=name,
-        spectral_norm=spectral_norm,
-        kernel_constraint=kernel_constraint,
-        output_bias=output_bias,
-        num_classes=num_classes,
-    )
+    return build_critic(image_size, channels, width, normalization, name, output_bias=output_bias, **critic_options)
 
 
 def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_options):
@@ -307,7 +232,7 @@ def _critic(
 ):
     """The DCGAN critic on tensor `x` (derived from `inputs`): trunk, "features", score (and class) heads."""
     options = _WeightOptions(spectral_norm, kernel_constraint)
-    _check_bool(output_bias=output_bias)
+    output_bias = validation.boolean("output_bias", output_bias)
     x = _critic_trunk(x, doublings, width, normalization, options)
     features = layers.Flatten(name="features")(x)
     # No bias for Wasserstein critics: see `output_bias` in build_critic.
@@ -321,8 +246,7 @@ def _critic(
 
 def _critic_trunk(x, doublings, width, normalization, options):
     """`doublings` stride-2 convolutions with LeakyReLU 0.2, filters `width * 2**i`."""
-    if normalization not in VALID_NORMALIZATIONS:
-        raise ValueError(f'normalization must be "layer", "batch" or None, got {normalization!r}')
+    validation.one_of("normalization", normalization, VALID_NORMALIZATIONS)
     filters = width
     for i in range(doublings):
         # DCGAN: no normalization on the critic's input layer.
@@ -341,8 +265,7 @@ class _WeightOptions:
     """Makes the critics' weighted layers, with spectral norm and a constraint when asked."""
 
     def __init__(self, spectral_norm, kernel_constraint, initializer=None):
-        _check_bool(spectral_norm=spectral_norm)
-        self.spectral_norm = spectral_norm
+        self.spectral_norm = validation.boolean("spectral_norm", spectral_norm)
         self.constraint = keras.constraints.get(kernel_constraint)
         self.initializer = initializer or _init
 
@@ -387,13 +310,7 @@ class _WeightOptions:
         return layers.LayerNormalization(axis=[1, 2, 3], **constrained)
 
 
-def _check_bool(**values):
-    for key, value in values.items():
-        if not isinstance(value, bool):
-            raise ValueError(f"{key} must be True or False, got {value!r}")
-
-
 def _check_positive(**values):
+    # Kept only for keras_gans/models/gan.py until it imports keras_gans._validation.
     for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{key} must be a positive int, got {value!r}")
+        validation.positive_int(key, value)

@@ -11,8 +11,9 @@ import math
 import keras
 from keras import layers
 
+from keras_gans import _validation as validation
 from keras_gans.networks._labels import label_input, one_hot
-from keras_gans.networks.dcgan import _check_positive, _WeightOptions, check_num_classes
+from keras_gans.networks.dcgan import _WeightOptions
 
 
 def build_mlp_generator(
@@ -33,7 +34,7 @@ def build_mlp_generator(
     Args:
         output_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
         latent_dim: size of the latent vector z.
-        hidden: units of the hidden layers, a non-empty sequence of positive ints.
+        hidden: units of the hidden layers, a non-empty tuple or list of ints >= 1.
         output_activation: activation of the output (name or function), or None for linear.
         num_classes: None, or an int >= 2 to condition on labels (cGAN).
         name: name of the Functional model.
@@ -57,10 +58,10 @@ def build_mlp_generator(
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
-    output_shape = _check_shape("output_shape", output_shape)
-    _check_positive(latent_dim=latent_dim)
-    hidden = _check_hidden(hidden)
-    num_classes = check_num_classes(num_classes, allow_none=True)
+    output_shape = validation.positive_ints("output_shape", output_shape)
+    latent_dim = validation.positive_int("latent_dim", latent_dim)
+    hidden = validation.positive_ints("hidden", hidden)
+    num_classes = validation.num_classes(num_classes, allow_none=True)
     keras.activations.get(output_activation)  # a ValueError naming an unknown activation
     z = keras.Input((latent_dim,), name="z")
     inputs, x = z, z
@@ -94,7 +95,7 @@ def build_mlp_discriminator(
 
     Args:
         input_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
-        hidden: units of the hidden layers, a non-empty sequence of positive ints.
+        hidden: units of the hidden layers, a non-empty tuple or list of ints >= 1.
         num_classes: None, or an int >= 2 to condition on labels (cGAN).
         spectral_norm: wrap every Dense in `ReparametrizedSpectralNormalization`.
         kernel_constraint: a Keras constraint (or its name) on every kernel and bias, or None.
@@ -117,11 +118,9 @@ def build_mlp_discriminator(
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
     """
-    input_shape = _check_shape("input_shape", input_shape)
-    hidden = _check_hidden(hidden)
-    num_classes = check_num_classes(num_classes, allow_none=True)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    input_shape, hidden = validation.positive_ints("input_shape", input_shape), validation.positive_ints("hidden", hidden)
+    num_classes = validation.num_classes(num_classes, allow_none=True)
+    dropout = validation.number("dropout", dropout, low=0, high=1, high_open=True)
     options = _WeightOptions(spectral_norm, kernel_constraint, initializer=keras.initializers.GlorotUniform)
     images = keras.Input(input_shape, name="images")
     inputs, x = images, layers.Flatten()(images)
@@ -137,22 +136,3 @@ def build_mlp_discriminator(
     score = options.dense(1, use_bias=True, dtype="float32", name="score")(x)
     return keras.Model(inputs, score, name=name)
 
-
-def _check_shape(key, shape):
-    if (
-        not isinstance(shape, (tuple, list))
-        or not shape
-        or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in shape)
-    ):
-        raise ValueError(f"{key} must be a non-empty tuple of positive ints, got {shape!r}")
-    return tuple(shape)
-
-
-def _check_hidden(hidden):
-    if (
-        not isinstance(hidden, (tuple, list))
-        or not hidden
-        or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in hidden)
-    ):
-        raise ValueError(f"hidden must be a non-empty sequence of positive ints, got {hidden!r}")
-    return tuple(hidden)

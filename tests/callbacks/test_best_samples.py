@@ -40,6 +40,7 @@ def test_runs_at_end_of_fit(tmp_path, make_gan, run_fit):
         ({"pool_size": 0}, "pool_size must be an int >= 1, got 0"),
         ({"num_keep": 0}, "num_keep must be an int >= 1, got 0"),
         ({"batch_size": 2.5}, "batch_size must be an int >= 1, got 2.5"),
+        ({"pool_size": float("inf")}, "pool_size must be an int >= 1, got inf"),
     ],
 )
 def test_bad_arguments_are_named(tmp_path, kwargs, match):

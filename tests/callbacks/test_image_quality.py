@@ -129,9 +129,11 @@ def test_verbose_prints_the_values(make_gan, capsys):
     "kwargs, match",
     [
         ({"every_n_epochs": 0}, "every_n_epochs must be an int >= 1, got 0"),
-        ({"num_samples": 1}, "num_samples must be >= 2"),
+        ({"num_samples": 1}, "num_samples must be an int >= 2, got 1"),
         ({"num_samples": 10, "kid_subset_size": 11}, r"kid_subset_size must be in \[2, num_samples=10\], got 11"),
         ({"kid_subsets": 0}, "kid_subsets must be an int >= 1, got 0"),
+        ({"kid": 1}, "kid must be True or False, got 1"),
+        ({"num_samples": np.float64(10)}, r"num_samples must be an int >= 2, got np.float64\(10.0\)"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, match):

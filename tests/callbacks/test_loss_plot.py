@@ -149,7 +149,7 @@ def test_resume_keeps_the_header_of_a_csv_with_no_rows_before_its_position(tmp_p
 
 
 def test_append_must_be_none_or_a_bool(tmp_path):
-    with pytest.raises(ValueError, match="append must be None, True or False, got 'yes'"):
+    with pytest.raises(ValueError, match="append must be True, False or None, got 'yes'"):
         LossPlot(tmp_path, append="yes")
 
 
@@ -193,7 +193,9 @@ def test_append_after_row_cut_short(tmp_path):
         ({"keys": ()}, "keys must be a non-empty sequence"),
         ({"keys": ("step",)}, r"keys must not include.*\['step'\]"),
         ({"every_n_steps": 0}, "every_n_steps must be an int >= 1, got 0"),
-        ({"smoothing": 1.0}, r"smoothing must be in \[0, 1\), got 1.0"),
+        ({"smoothing": 1.0}, r"smoothing must be a finite number in \[0, 1\), got 1.0"),
+        ({"smoothing": float("nan")}, r"smoothing must be a finite number in \[0, 1\), got nan"),
+        ({"append": 1}, "append must be True, False or None, got 1"),
     ],
 )
 def test_bad_arguments_are_named(tmp_path, kwargs, match):

@@ -62,3 +62,10 @@ def test_keeping_the_last_partial_batch():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         digits(**kwargs)
+
+
+def test_numpy_integers_and_bools_are_told_apart():
+    ds = digits(image_size=np.int64(8), batch_size=np.int64(500), channels=np.int32(3))
+    assert ds.element_spec.shape == (500, 8, 8, 3)
+    with pytest.raises(ValueError, match="batch_size must be an int >= 1, got True"):
+        digits(batch_size=True)

@@ -188,7 +188,7 @@ def test_not_a_folder_nor_a_zip(tmp_path):
     "kwargs, match",
     [
         (dict(image_size=30), "30"),
-        (dict(batch_size=0), "batch_size must be a positive int, got 0"),
+        (dict(batch_size=0), "batch_size must be an int >= 1, got 0"),
         (dict(batch_size=2.5), "2.5"),
         (dict(channels=4), "channels must be 1 or 3, got 4"),
         (dict(crop_size=0), "crop_size"),
@@ -199,6 +199,13 @@ def test_not_a_folder_nor_a_zip(tmp_path):
 def test_bad_arguments(mixed_folder, kwargs, match):
     with pytest.raises(ValueError, match=match):
         image_folder(mixed_folder, **kwargs)
+
+
+def test_numpy_integers_are_accepted(mixed_folder):
+    with pytest.warns(UserWarning, match="skipped 3 of 11 files"):  # the folder's broken files
+        ds = image_folder(mixed_folder, np.int64(8), np.int32(2), channels=np.int64(1), crop_size=np.int64(6),
+                          crop_offset=(np.int64(0), np.int16(1)), shuffle=False)
+    assert ds.element_spec.shape == (2, 8, 8, 1)
 
 
 def test_corrupt_zip_member_is_skipped(tmp_path):

@@ -10,6 +10,7 @@ from keras_gans.metrics.fid import (
     feature_batches,
     fid,
     frechet_distance,
+    frechet_distance_from_features,
 )
 
 # The module itself: the package re-exports the function `fid` under the same name.
@@ -105,6 +106,42 @@ def test_distance_argument_errors():
         frechet_distance(np.zeros(2), np.eye(2), np.zeros(2), np.eye(3))
     with pytest.raises(ValueError, match="mu1 and sigma1 must be finite"):
         frechet_distance(np.array([np.nan, 0.0]), np.eye(2), np.zeros(2), np.eye(2))
+
+
+# ------------------------------------------------------ FID from features
+
+
+def test_from_features_by_hand():
+    # real: {0, 2} on a line, mean 1, unbiased variance 2; fake: {3, 5}, mean 4, variance 2.
+    # d^2 = (1 - 4)^2 + 2 + 2 - 2 sqrt(2 * 2) = 9.
+    real, fake = np.array([[0.0], [2.0]]), np.array([[3.0], [5.0]])
+    assert frechet_distance_from_features(real, fake) == pytest.approx(9.0, abs=1e-12)
+    # fake {3, 7}: mean 5, variance 8; d^2 = 16 + 2 + 8 - 2 sqrt(16) = 18.
+    assert frechet_distance_from_features(real, np.array([[3.0], [7.0]])) == pytest.approx(18.0, abs=1e-12)
+
+
+def test_from_features_takes_statistics_for_either_side():
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=(50, 4)), rng.normal(1.0, 2.0, size=(40, 4))
+    expected = frechet_distance(a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False))
+    statistics = FeatureStatistics().update(a[:20]).update(a[20:])
+    assert frechet_distance_from_features(a, b) == pytest.approx(expected, rel=1e-9)
+    assert frechet_distance_from_features(statistics, b) == pytest.approx(expected, rel=1e-9)
+    assert frechet_distance_from_features(b, statistics) == pytest.approx(expected, rel=1e-9)
+
+
+def test_from_features_is_never_negative():
+    x = np.random.default_rng(7).normal(size=(30, 8))
+    assert frechet_distance_from_features(x, x) == 0.0
+
+
+def test_from_features_errors_name_the_side():
+    with pytest.raises(ValueError, match="the real set gave 1 feature vectors; a covariance needs at least 2"):
+        frechet_distance_from_features(np.zeros((1, 3)), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="the fake set gave 0 feature vectors"):
+        frechet_distance_from_features(np.zeros((5, 3)), FeatureStatistics())
+    with pytest.raises(ValueError, match="mismatched feature dims: real features have 3, fake 2"):
+        frechet_distance_from_features(np.zeros((5, 3)), np.zeros((5, 2)))
 
 
 # ---------------------------------------------------------- FID of samples

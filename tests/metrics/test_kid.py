@@ -1,8 +1,13 @@
+import importlib
+
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from keras_gans.metrics.kid import kid, kid_from_features, mmd2_unbiased, polynomial_kernel
+
+# The module itself: the package re-exports the function `kid` under the same name.
+kid_module = importlib.import_module("keras_gans.metrics.kid")
 
 
 def flatten(x):
@@ -99,6 +104,17 @@ def test_subsets_are_reproducible_and_sized():
     assert first == kid_from_features(real, fake, num_subsets=5, subset_size=30, seed=7)
     assert first != kid_from_features(real, fake, num_subsets=5, subset_size=30, seed=8)
     assert first[1] > 0
+
+
+def test_subset_size_none_takes_the_reference_size_or_the_smaller_set(monkeypatch):
+    rng = np.random.default_rng(10)
+    real, fake = rng.normal(size=(60, 3)), rng.normal(size=(40, 3))
+    # Fewer vectors than SUBSET_SIZE: all 40 of the smaller set, subsets of 40 drawn from the 60.
+    assert kid_from_features(real, fake, num_subsets=4, subset_size=None, seed=2) == kid_from_features(
+        real, fake, num_subsets=4, subset_size=40, seed=2)
+    monkeypatch.setattr(kid_module, "SUBSET_SIZE", 25)
+    assert kid_from_features(real, fake, num_subsets=4, subset_size=None, seed=2) == kid_from_features(
+        real, fake, num_subsets=4, subset_size=25, seed=2)
 
 
 def test_kid_streams_datasets_like_fid():

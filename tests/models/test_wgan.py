@@ -65,5 +65,5 @@ def test_paper_defaults():
 
 
 def test_bad_clip_value():
-    with pytest.raises(ValueError, match="clip_value must be a number > 0, got -1"):
+    with pytest.raises(ValueError, match="clip_value must be a finite number > 0, got -1"):
         tiny(clip_value=-1)

@@ -149,11 +149,19 @@ def test_outputs_are_float32_under_mixed_precision():
     ({"num_classes": 2.0}, "num_classes must be an int >= 2, got 2.0"),
     ({"channels": 2}, "channels must be 1 or 3, got 2"),
     ({"image_size": 30}, "got 30"),
-    ({"width": 0}, "width must be a positive int, got 0"),
+    ({"width": 0}, "width must be an int >= 1, got 0"),
 ])
 def test_argument_errors(builder, kwargs, match):
     with pytest.raises(ValueError, match=match):
         builder(**kwargs)
+
+
+@pytest.mark.parametrize("builder", [
+    build_conditional_generator, build_conditional_discriminator, build_projection_discriminator,
+])
+def test_numpy_integers_are_accepted(builder):
+    model = builder(np.int64(16), np.int64(1), num_classes=np.int64(3), width=np.int64(4))
+    assert [tuple(i.shape)[1:] for i in model.inputs][-1] == ()  # the labels input
 
 
 def test_discriminator_argument_errors():
@@ -169,5 +177,5 @@ def test_global_sum_pooling():
     np.testing.assert_array_equal(GlobalSumPooling2D(keepdims=True)(x), x.sum(axis=(1, 2), keepdims=True))
     layer = GlobalSumPooling2D.from_config(GlobalSumPooling2D(keepdims=True, name="pool").get_config())
     assert layer.keepdims and layer.name == "pool"
-    with pytest.raises(ValueError, match="keepdims must be a bool, got 'yes'"):
+    with pytest.raises(ValueError, match="keepdims must be True or False, got 'yes'"):
         GlobalSumPooling2D(keepdims="yes")

@@ -51,8 +51,8 @@ def test_critic_has_no_batch_norm_and_a_linear_output():
 
 @pytest.mark.parametrize("kwargs,match", [
     ({"channels": 2}, "channels must be 1 or 3, got 2"),
-    ({"width": 0}, "width must be a positive int, got 0"),
-    ({"latent_dim": -1}, "latent_dim must be a positive int, got -1"),
+    ({"width": 0}, "width must be an int >= 1, got 0"),
+    ({"latent_dim": -1}, "latent_dim must be an int >= 1, got -1"),
 ])
 def test_generator_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -60,19 +60,27 @@ def test_generator_argument_errors(kwargs, match):
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"normalization": "instance"}, """normalization must be "layer", "batch" or None, got 'instance'"""),
+    ({"normalization": "instance"}, "normalization must be one of 'layer', 'batch', None; got 'instance'"),
     ({"num_classes": 1}, "num_classes must be an int >= 2 or None, got 1"),
     ({"num_classes": True}, "num_classes must be an int >= 2 or None, got True"),
     ({"spectral_norm": "yes"}, "spectral_norm must be True or False, got 'yes'"),
     ({"output_bias": 1}, "output_bias must be True or False, got 1"),
     ({"kernel_constraint": "no_such_constraint"}, "no_such_constraint"),
-    ({"width": 2.5}, "width must be a positive int, got 2.5"),
+    ({"width": 2.5}, "width must be an int >= 1, got 2.5"),
 ])
 def test_critic_argument_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build_critic(16, **kwargs)
     with pytest.raises(ValueError, match=match):
         build_discriminator(16, **kwargs)
+
+
+def test_numpy_integers_are_accepted():
+    g = build_generator(np.int64(16), np.int32(1), latent_dim=np.int64(8), width=np.int64(4))
+    d = build_critic(np.int64(16), np.int64(1), width=np.int16(4), num_classes=np.int64(10))
+    assert tuple(g.input.shape) == (None, 8) and tuple(g.output.shape) == (None, 16, 16, 1)
+    assert [tuple(o.shape) for o in d.outputs] == [(None, 1), (None, 10)]
+    assert d.get_layer("score").kernel.shape == (4 * 2 * 2 * 8, 1)  # width 4 doubled once, 2x2 map
 
 
 # ------------------------------------------------------------- critic options

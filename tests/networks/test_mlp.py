@@ -73,20 +73,31 @@ def test_constraint_on_every_weight_and_spectral_norm():
 
 
 @pytest.mark.parametrize("builder,kwargs,match", [
-    (build_mlp_generator, {"hidden": ()}, r"hidden must be a non-empty sequence of positive ints, got \(\)"),
+    (build_mlp_generator, {"hidden": ()}, r"hidden must be a non-empty tuple or list of ints >= 1, got \(\)"),
     (build_mlp_generator, {"hidden": (16, 0)}, r"got \(16, 0\)"),
-    (build_mlp_generator, {"output_shape": (28, -1)}, r"output_shape must be a non-empty tuple of positive ints, got \(28, -1\)"),
-    (build_mlp_generator, {"output_shape": 784}, "output_shape must be a non-empty tuple of positive ints, got 784"),
-    (build_mlp_generator, {"latent_dim": 0}, "latent_dim must be a positive int, got 0"),
+    (build_mlp_generator, {"output_shape": (28, -1)}, r"output_shape must be a non-empty tuple or list of ints >= 1, got \(28, -1\)"),
+    (build_mlp_generator, {"output_shape": 784}, "output_shape must be a non-empty tuple or list of ints >= 1, got 784"),
+    (build_mlp_generator, {"latent_dim": 0}, "latent_dim must be an int >= 1, got 0"),
     (build_mlp_generator, {"output_activation": "no_such_activation"}, "no_such_activation"),
     (build_mlp_generator, {"num_classes": 1}, "num_classes must be an int >= 2 or None, got 1"),
-    (build_mlp_discriminator, {"hidden": []}, r"hidden must be a non-empty sequence of positive ints, got \[\]"),
-    (build_mlp_discriminator, {"input_shape": ()}, r"input_shape must be a non-empty tuple of positive ints, got \(\)"),
-    (build_mlp_discriminator, {"dropout": 1.0}, r"dropout must be a number in \[0, 1\), got 1.0"),
+    (build_mlp_discriminator, {"hidden": []}, r"hidden must be a non-empty tuple or list of ints >= 1, got \[\]"),
+    (build_mlp_discriminator, {"input_shape": ()}, r"input_shape must be a non-empty tuple or list of ints >= 1, got \(\)"),
+    (build_mlp_discriminator, {"dropout": 1.0}, r"dropout must be a finite number in \[0, 1\), got 1.0"),
     (build_mlp_discriminator, {"dropout": -0.1}, "got -0.1"),
+    (build_mlp_discriminator, {"dropout": float("nan")}, "got nan"),
+    (build_mlp_discriminator, {"dropout": True}, "got True"),
+    (build_mlp_discriminator, {"hidden": (16, True)}, r"got \(16, True\)"),
     (build_mlp_discriminator, {"num_classes": 0}, "num_classes must be an int >= 2 or None, got 0"),
     (build_mlp_discriminator, {"spectral_norm": None}, "spectral_norm must be True or False, got None"),
 ])
 def test_argument_errors(builder, kwargs, match):
     with pytest.raises(ValueError, match=match):
         builder(**kwargs)
+
+
+def test_numpy_scalars_are_accepted():
+    g = build_mlp_generator((np.int64(2),), latent_dim=np.int64(4), hidden=[np.int32(16)], output_activation=None)
+    d = build_mlp_discriminator((np.int64(2),), hidden=(np.int64(8),), dropout=np.float32(0.25))
+    assert tuple(g.input.shape) == (None, 4) and tuple(g.output.shape) == (None, 2)
+    assert tuple(d.output.shape) == (None, 1)
+    assert [l.rate for l in d.layers if isinstance(l, keras.layers.Dropout)] == [0.25]
