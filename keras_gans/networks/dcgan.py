@@ -22,7 +22,6 @@ VALID_NORMALIZATIONS = ("layer", "batch", None)
 # The image-size rule lives in keras_gans._validation (data and metrics use it too);
 # these names stay importable from here for code written against earlier versions.
 check_image_size = validation.image_size
-check_channels = validation.channels
 
 
 def _init():
@@ -308,9 +307,3 @@ class _WeightOptions:
         if kind == "batch":
             return layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM, **constrained)
         return layers.LayerNormalization(axis=[1, 2, 3], **constrained)
-
-
-def _check_positive(**values):
-    # Kept only for keras_gans/models/gan.py until it imports keras_gans._validation.
-    for key, value in values.items():
-        validation.positive_int(key, value)
