@@ -4,6 +4,7 @@ Every variant module is imported here, eagerly: importing registers its class
 with Keras, which `keras.models.load_model` needs to rebuild a saved model.
 """
 
+from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.cgan import CGAN
@@ -43,5 +44,5 @@ def variant(name):
 
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
-    "BaseGAN", "ProjectionCGAN", "RaGAN", "variant",
+    "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]

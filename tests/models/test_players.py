@@ -13,8 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models import BaseGAN
-from keras_gans.models._defaults import Defaults, adam
+from keras_gans.models import BaseGAN, Defaults, adam
 from keras_gans.networks import build_critic, build_generator
 
 from .checks import _moved, _values, tiny_images
