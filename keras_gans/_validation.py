@@ -145,7 +145,7 @@ def boolean(name, value, allow_none=False):
 def one_of(name, value, choices):
     """Returns `value` if it is one of `choices`, else raises naming the valid ones."""
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
 
 

@@ -186,7 +186,7 @@ def test_onnx_and_tflite_run_in_their_runtime_with_the_savedmodel_images(name, t
 
 def test_export_refuses_an_unknown_format_and_a_folder_for_a_file_format(tmp_path):
     model = tiny_wgan_gp()
-    with pytest.raises(ValueError, match="format must be one of 'savedmodel', 'onnx', 'tflite', got 'pb'"):
+    with pytest.raises(ValueError, match="format must be one of 'savedmodel', 'onnx', 'tflite'; got 'pb'"):
         export_generator(model, tmp_path / "g", format="pb")
     with pytest.raises(ValueError, match="is a folder, not a file"):
         export_generator(model, tmp_path, format="tflite")

@@ -90,7 +90,7 @@ def test_every_divergence_fits_a_step_with_finite_losses(small_nets, divergence)
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"divergence": "total_variation"}, r"divergence must be one of 'kl', .*'gan', got 'total_variation'"),
+    ({"divergence": "total_variation"}, r"divergence must be one of 'kl', .*'gan'; got 'total_variation'"),
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
 ])
 def test_argument_errors_name_the_value(kwargs, match):

@@ -83,7 +83,7 @@ def test_generator_step_reports_the_chosen_loss_of_the_discriminator_on_its_samp
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"generator_loss": "wasserstein"}, "generator_loss must be one of 'non_saturating', 'minimax', got 'wasserstein'"),
+    ({"generator_loss": "wasserstein"}, "generator_loss must be one of 'non_saturating', 'minimax'; got 'wasserstein'"),
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
     ({"latent_dim": 3}, "latent_dim=3 but the generator takes inputs of size 8"),
 ])

@@ -112,7 +112,7 @@ def test_generator_step_compares_its_samples_with_the_real_batch(kind):
 
 
 @pytest.mark.parametrize("kwargs,match", [
-    ({"kind": "hinge"}, "kind must be one of 'standard', 'least_squares', got 'hinge'"),
+    ({"kind": "hinge"}, "kind must be one of 'standard', 'least_squares'; got 'hinge'"),
     ({"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
 ])
 def test_argument_errors_name_the_value(kwargs, match):
