@@ -7,8 +7,8 @@ import keras
 import numpy as np
 from PIL import Image
 
-from keras_gans.callbacks._progress import TrainingClock, generator_step
-from keras_gans.callbacks._checks import positive_int, writable_path
+from keras_gans.callbacks._progress import TrainingClock, continues_run, generator_step
+from keras_gans._validation import boolean, number, positive_int, writable_path
 from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
@@ -21,7 +21,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     """Renders a fixed set of latents every few epochs (or steps) into frames and a GIF.
 
     `num_images` latents z ~ N(0, I) are drawn once (seeded) and saved to
-    `out_dir/fixed_noise.npy`; a later run into the same folder loads them, so the
+    `out_dir/fixed_noise.npy`; a resumed run in the same folder loads them, so the
     same faces keep evolving across resumed runs. Each frame is a near-square grid
     of `model.generate(noise)` (inference mode) under a caption "epoch 3" (or
     "epoch 3 · step 120" when counting steps), written to `out_dir/frames/` as
@@ -34,12 +34,16 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     kept in memory palettised (about 0.3 MB each at that size): for long runs
     prefer `every_n_epochs` or a large `every_n_steps`.
 
-    Resumed runs: with `fit(initial_epoch=k)` or `keras.callbacks.BackupAndRestore`
-    (which restores epoch k) numbering follows Keras' epoch index, and frames the
-    interrupted run took after epoch k (during training that is now redone) are
-    deleted, so the GIF has each position once; a new `fit` without `initial_epoch`
-    (Keras restarts at epoch 0) continues after the last frame on disk. Either way
-    the start frame shows the same model state as the earlier run's frame at that
+    A folder that already holds frames: the fit continues them or starts anew exactly
+    as `LossPlot` decides for its CSV (`append`). Resumed runs (`fit(initial_epoch=k)`,
+    or `keras.callbacks.BackupAndRestore`, which restores epoch k) number frames by
+    Keras' epoch index, and frames the interrupted run took after epoch k (during
+    training that is now redone) are deleted, so the GIF has each position once. A
+    second `fit` of the same model (same callback, or a model whose generator step is
+    where the frames stop; Keras restarts at epoch 0) continues after the last frame.
+    Any other fit, such as a new model, starts anew: the earlier frames are removed,
+    the latents drawn again from `seed`, and a line says so. When a run continues,
+    its start frame shows the same model state as the earlier run's frame at that
     position and replaces it.
 
     Identical consecutive frames are merged into one longer frame by the GIF
@@ -57,6 +61,9 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         labels: optional int array of `num_images` class labels for conditional
             models, passed as `model.generate(noise, labels=labels)`; e.g.
             `np.repeat(np.arange(8), 8)` gives one class per row of an 8 x 8 grid.
+        append: whether to continue the frames in `out_dir`: None (default) decides as
+            described above (`keras_gans.callbacks.LossPlot` does the same), True
+            always continues them, False always starts anew.
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -85,13 +92,12 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         gif_name="training.gif",
         fps=4,
         labels=None,
+        append=None,
     ):
         super().__init__()
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
         self.every_n_steps = positive_int("every_n_steps", every_n_steps, allow_none=True)
         self.num_images = positive_int("num_images", num_images)
-        if not fps > 0:
-            raise ValueError(f"fps must be > 0, got {fps!r}")
         if not str(gif_name).lower().endswith(".gif"):
             raise ValueError(f"gif_name must end in .gif, got {gif_name!r}")
         if labels is not None:
@@ -102,7 +108,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
                     f"{self.num_images}), got dtype {labels.dtype} with shape {labels.shape}"
                 )
         self.seed = seed
-        self.fps = fps
+        self.fps = number("fps", fps, low=0, low_open=True)
         self.labels = labels
         self.out_dir = writable_path("out_dir", out_dir, "folder")
         self.frames_dir = os.path.join(self.out_dir, "frames")
@@ -115,12 +121,13 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         # Palettised frames by file name, so a GIF rewrite neither re-reads nor
         # re-quantises them.
         self._frame_cache = {}
+        self.append = None if append is None else boolean("append", append)
+        self._ran_before = False
 
     # ------------------------------------------------------------------ hooks
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.frames_dir, exist_ok=True)
-        self.noise = self._load_or_create_noise(self.model.latent_dim)
         self._started = False
         self._last_frame_step = None
 
@@ -130,9 +137,15 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             # reveal the initial epoch of a resumed fit.
             self._started = True
             last_epoch, last_step = self._last_position()
-            if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step,
-                                generator_step(self.model)):
+            model_step = generator_step(self.model)
+            continuing = continues_run(self.append, epoch, self._ran_before, model_step, last_step)
+            if not continuing:
+                self._remove_frames()
+                last_epoch, last_step = 0, 0
+            self.noise = self._load_or_create_noise(self.model.latent_dim, reuse=continuing)
+            if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step, model_step):
                 self._drop_frames_after_position()
+            self._ran_before = True
             self._write_frame(self.clock.epoch)
         self.clock.begin_epoch(epoch)
 
@@ -156,8 +169,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
 
     # ---------------------------------------------------------------- helpers
 
-    def _load_or_create_noise(self, latent_dim):
-        if os.path.exists(self.noise_path):
+    def _load_or_create_noise(self, latent_dim, reuse):
+        if reuse and os.path.exists(self.noise_path):
             noise = np.load(self.noise_path)
             if noise.ndim != 2 or noise.shape[1] != latent_dim:
                 raise ValueError(
@@ -186,6 +199,19 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             if match:
                 found.append((int(match.group(1)), int(match.group(2)), name))
         return sorted(found)
+
+    def _remove_frames(self):
+        """Starts anew: deletes the frames and the GIF of an earlier run, saying so."""
+        names = [name for _, _, name in self._frame_files()]
+        for name in names:
+            os.remove(os.path.join(self.frames_dir, name))
+        self._frame_cache = {}
+        if os.path.exists(self.gif_path):
+            os.remove(self.gif_path)
+        if names:
+            print(f"FixedNoiseGIF: a new run in {self.out_dir} (this fit does not continue the earlier one): "
+                  f"removed its {len(names)} frame(s) and {os.path.basename(self.gif_path)}; pass append=True "
+                  "to continue them")
 
     def _drop_frames_after_position(self):
         """Deletes frames an interrupted run took after the checkpoint this fit resumes.
