@@ -337,7 +337,10 @@ if os.path.exists(weights_file):
     print(f"Inception FID ({n} images each): {metrics.fid(train_images[:n], fake, extractor=inception):.2f} "
           f"({time.perf_counter() - start:.0f} s)")
 else:
-    print(f"Inception weights not in the Keras cache ({weights_file}): the Inception FID was skipped, "
+    # The path as the reader's machine spells it, not this one's.
+    shown = os.path.join("$KERAS_HOME" if "KERAS_HOME" in os.environ else "~/.keras", "models",
+                         os.path.basename(weights_file))
+    print(f"Inception weights not in the Keras cache ({shown}): the Inception FID was skipped, "
           "and every figure in this notebook uses the digits classifier's features.")
 
 # %% [markdown]
