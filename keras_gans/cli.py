@@ -259,7 +259,7 @@ def _default_out(args):
     return os.path.join("runs", f"{args.variant}-{name or 'data'}")
 
 
-def _load(data, name, args, **kwargs):
+def _load(data, name, args, option="--dataset", **kwargs):
     """`data.load(name, ...)` with --source and --cache when given; names the option a dataset does not take."""
     given = {key: value for key, value in (("source", args.source), ("cache", getattr(args, "cache", None)))
              if value is not None}
@@ -269,7 +269,7 @@ def _load(data, name, args, **kwargs):
         refused = [key for key in given if f"unexpected keyword argument '{key}'" in str(error)]
         if not refused:
             raise
-        raise ValueError(f"--{refused[0]} does not apply to --dataset {name!r}") from None
+        raise ValueError(f"--{refused[0]} does not apply to {option} {name!r}") from None
 
 
 def _callbacks(args, model, out, info, timer):
@@ -495,8 +495,8 @@ def evaluate(args):
         results.update(metrics.evaluate_digits(model, num_samples=args.num_samples, seed=args.seed))
     if "fid" in wanted or "kid" in wanted:
         image_shape = model.generator.outputs[0].shape[1:]
-        real = _load(data, args.real, args, image_size=image_shape[0], batch_size=50, channels=image_shape[-1],
-                     seed=args.seed)
+        real = _load(data, args.real, args, "--real", image_size=image_shape[0], batch_size=50,
+                     channels=image_shape[-1], seed=args.seed)
         extractor = metrics.inception_features(weights=args.inception_weights)
         # Features once per side, shared by FID and KID: Inception is the expensive part.
         real_features = metrics.extract_features(real, extractor, num_samples=args.num_samples, seed=args.seed)
