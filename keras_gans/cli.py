@@ -288,7 +288,8 @@ def _callbacks(args, model, out, info, timer):
         timer,  # first, so its batch-end hook runs before the others' drawing
         NaNGuard(),  # before anything that records or saves a step
         FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed, num_images=shown * shown if shown else 64,
-                      labels=np.repeat(np.arange(shown), shown) if shown else None),
+                      labels=np.repeat(np.arange(shown), shown) if shown else None,
+                      class_names=info.class_names if shown else None),
         LossPlot(out, keys=model.metric_names),
         best,
         keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),

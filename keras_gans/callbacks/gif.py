@@ -9,7 +9,7 @@ from PIL import Image
 
 from keras_gans.callbacks._progress import TrainingClock, continues_run, generator_step
 from keras_gans._validation import boolean, number, positive_int, writable_path
-from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
+from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, grid_shape, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
 # training order; the epoch also lets a later run find where this one stopped.
@@ -61,6 +61,9 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         labels: optional int array of `num_images` class labels for conditional
             models, passed as `model.generate(noise, labels=labels)`; e.g.
             `np.repeat(np.arange(8), 8)` gives one class per row of an 8 x 8 grid.
+        class_names: optional names of the classes, indexed by label. When `labels`
+            give each row of the grid one class, the caption names the rows in order
+            ("epoch 3 · rows: 0, 1, 2, ..."; text wider than the frame is cut off).
         append: whether to continue the frames in `out_dir`: None (default) decides as
             described above (`keras_gans.callbacks.LossPlot` does the same), True
             always continues them, False always starts anew.
@@ -92,6 +95,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         gif_name="training.gif",
         fps=4,
         labels=None,
+        class_names=None,
         append=None,
     ):
         super().__init__()
@@ -122,6 +126,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         # re-quantises them.
         self._frame_cache = {}
         self.append = None if append is None else boolean("append", append)
+        self.row_names = _row_names(labels, class_names, self.num_images)
         self._ran_before = False
 
     # ------------------------------------------------------------------ hooks
@@ -242,6 +247,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     def _write_frame(self, epoch):
         step = self.clock.step
         caption = f"epoch {epoch}" if self.every_n_steps is None else f"epoch {epoch} · step {step}"
+        if self.row_names:
+            caption += f" · rows: {', '.join(self.row_names)}"
         name = _FRAME_NAME.format(epoch=epoch, step=step)
         frame = self._render(caption)
         save_image(os.path.join(self.frames_dir, name), frame)
@@ -270,6 +277,21 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         with atomic_write(self.gif_path) as tmp:
             first.save(tmp, format="GIF", save_all=True, append_images=rest,
                        duration=round(1000 / self.fps), loop=0)
+
+
+def _row_names(labels, class_names, num_images):
+    """The class name of each grid row, or None unless `labels` hold one class per row."""
+    if class_names is None or labels is None:
+        return None
+    class_names = [str(name) for name in class_names]
+    if labels.min() < 0 or labels.max() >= len(class_names):
+        raise ValueError(f"labels must index class_names ({len(class_names)} names), got labels from "
+                         f"{labels.min()} to {labels.max()}")
+    cols = grid_shape(num_images)[1]
+    rows = [labels[start:start + cols] for start in range(0, num_images, cols)]
+    if any((row != row[0]).any() for row in rows):
+        return None
+    return [class_names[row[0]] for row in rows]
 
 
 def _palettized(image):

@@ -137,6 +137,25 @@ def test_labels_passed_to_generate(tmp_path, make_gan):
     np.testing.assert_array_equal(model.generate_calls[0], labels)
 
 
+def test_class_names_caption_the_rows_when_each_row_holds_one_class(tmp_path, make_gan, monkeypatch):
+    from keras_gans.callbacks import gif as gif_module
+
+    labels = np.repeat(np.arange(3), 3)  # a 3 x 3 grid, one class a row
+    assert gif_module._row_names(np.arange(9) % 3, ["cat", "dog", "owl"], 9) is None  # classes across rows
+    assert gif_module._row_names(labels, None, 9) is None
+    with pytest.raises(ValueError, match="labels must index class_names"):
+        FixedNoiseGIF(tmp_path, num_images=9, labels=labels, class_names=["cat", "dog"])
+    captions = []
+    real_caption = gif_module.add_caption
+    monkeypatch.setattr(gif_module, "add_caption", lambda grid, text: captions.append(text) or real_caption(grid, text))
+    gif = FixedNoiseGIF(tmp_path, num_images=9, labels=labels, class_names=["cat", "dog", "owl"])
+    gif.set_model(make_gan())
+    gif.set_params({"epochs": 1, "steps": 1, "verbose": 0})
+    gif.on_train_begin()
+    gif.on_epoch_begin(0)
+    assert captions == ["epoch 0 · rows: cat, dog, owl"]
+
+
 def test_saved_noise_with_other_latent_dim_is_rejected_on_resume(tmp_path, make_gan):
     np.save(tmp_path / "fixed_noise.npy", np.zeros((4, 7), np.float32))
     gif = FixedNoiseGIF(tmp_path, num_images=4)
