@@ -4,32 +4,46 @@ Each variant is a `keras.Model` subclass overriding `train_step`; train it with
 `model.fit(dataset, callbacks=[...])` and export its generator as a SavedModel.
 """
 
-import keras as _keras
+import importlib as _importlib
 
-if _keras.backend.backend() != "tensorflow":
-    raise ImportError(
-        "keras_gans needs the TensorFlow backend of Keras (tf.GradientTape, tf.data, "
-        f"SavedModel); KERAS_BACKEND is {_keras.backend.backend()!r}. "
-        "Set KERAS_BACKEND=tensorflow."
-    )
+# The public names load on first use (PEP 562), so that `keras-gans --help` and argument
+# errors answer without importing Keras and TensorFlow (seconds, and their start-up log).
+_SUBPACKAGES = ("callbacks", "constraints", "data", "losses", "metrics", "networks")
+_HOMES = {
+    "export_generator": "keras_gans.export",
+    **{name: "keras_gans.models" for name in (
+        "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
+        "ProjectionCGAN", "RaGAN",
+    )},
+}
 
-from keras_gans import callbacks, constraints, data, losses, metrics, networks  # noqa: E402
-from keras_gans.export import export_generator  # noqa: E402
-from keras_gans.models import (  # noqa: E402
-    ACGAN,
-    CGAN,
-    DCGAN,
-    FGAN,
-    GAN,
-    LSGAN,
-    SNGAN,
-    VARIANTS,
-    WGAN,
-    WGANGP,
-    BaseGAN,
-    ProjectionCGAN,
-    RaGAN,
-)
+
+def _check_backend():
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise ImportError(
+            "keras_gans needs the TensorFlow backend of Keras (tf.GradientTape, tf.data, "
+            f"SavedModel); KERAS_BACKEND is {keras.backend.backend()!r}. "
+            "Set KERAS_BACKEND=tensorflow."
+        )
+
+
+def __getattr__(name):
+    if name in _SUBPACKAGES or name in _HOMES:
+        _check_backend()
+        if name in _SUBPACKAGES:
+            value = _importlib.import_module(f"keras_gans.{name}")
+        else:
+            value = getattr(_importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'keras_gans' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -7,41 +7,57 @@
 
 import argparse
 import ast
-import inspect
 import os
 import sys
 import time
+
+from keras_gans import _validation as validation
 
 # Kept in step with keras_gans.models.VARIANTS (a test checks); listed here so that
 # `--help` answers without importing TensorFlow.
 VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan")
 
 
-def _positive_int(text):
+def _argument_type(parse, check, **options):
+    """An argparse `type`: `parse` the text, then `check` it with keras_gans._validation."""
+
+    def convert(text):
+        try:
+            return check("value", parse(text), **options)
+        except ValueError as error:
+            # argparse names the option itself ("argument --epochs: ...").
+            raise argparse.ArgumentTypeError(str(error).replace("value must be", "expected", 1)) from None
+
+    return convert
+
+
+def _int(text):
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+        return text  # refused by the check, which names it
 
 
-def _non_negative_float(text):
+def _float(text):
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
-    return value
+        return text
 
 
-def _positive_float(text):
-    value = _non_negative_float(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("expected a number > 0, got 0")
-    return value
+_positive_int = _argument_type(_int, validation.positive_int)
+_non_negative_number = _argument_type(_float, validation.number, low=0)
+_positive_number = _argument_type(_float, validation.number, low=0, low_open=True)
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows "(default: X)" only where X says something: a None, False or [] default is
+    described by the option's own help ("default: the variant's paper value")."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or action.default == []:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def build_parser():
@@ -49,8 +65,12 @@ def build_parser():
         prog="keras-gans",
         description="Train GANs with Keras 3 / TensorFlow and sample from the exported generator.",
     )
+    parser.add_argument("--verbose", action="store_true", dest="tensorflow_log",
+                        help="show TensorFlow's own log (C++ start-up and device messages such as a failed "
+                        "cuInit on a CPU-only machine, absl and deprecation warnings), hidden by default; "
+                        "give it before the command: keras-gans --verbose train ...")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    defaults = argparse.ArgumentDefaultsHelpFormatter
+    defaults = _HelpFormatter
 
     train = commands.add_parser(
         "train",
@@ -85,24 +105,25 @@ def build_parser():
     train.add_argument(
         "--source",
         default=None,
-        help="with --dataset celeba: 'tfds' (the default), or a path to img_align_celeba.zip or its "
-        "unpacked folder (use it when the tfds download fails)",
+        help="with --dataset celeba: 'tfds', or a path to img_align_celeba.zip or its unpacked folder "
+        "(use it when the tfds download fails); default: tfds",
     )
     train.add_argument(
         "--cache",
         default=None,
         help="with celeba or a folder/zip: 'memory', or a file path where the first epoch stores the "
-        "cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again",
+        "cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again; "
+        "default: decode every epoch",
     )
     train.add_argument("--image-size", type=_positive_int, default=64,
                        help="side of the square images: 4 to 7 times a power of two, >= 8 (16, 28, 32, 64, ...)")
     train.add_argument("--channels", type=int, choices=(1, 3), default=None,
-                       help="1 or 3; default 1 for digits and 3 otherwise")
+                       help="1 or 3; default: the dataset's own (1 for digits, 3 for celeba and image folders)")
     train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the data")
     train.add_argument("--batch-size", type=_positive_int, default=64, help="real images per critic update")
     train.add_argument("--steps-per-epoch", type=_positive_int, default=None,
                        help="generator steps per epoch (the data repeats); default: one pass over the data")
-    train.add_argument("--out", default=None, help="output folder; default runs/VARIANT-DATASET")
+    train.add_argument("--out", default=None, help="output folder; default: runs/VARIANT-DATASET")
     train.add_argument("--latent-dim", type=_positive_int, default=None,
                        help="size of the latent vector z; default: the variant's paper value")
     train.add_argument("--width", type=_positive_int, default=None,
@@ -110,21 +131,25 @@ def build_parser():
                        "doubling (conv nets); default: the variant's")
     train.add_argument("--critic-steps", type=_positive_int, default=None,
                        help="discriminator updates per generator update; default: the variant's paper value")
-    train.add_argument("--gp-weight", type=_non_negative_float, default=None,
-                       help="wgan-gp only: gradient penalty weight lambda (default 10)")
-    train.add_argument("--lr", type=_positive_float, default=None,
+    train.add_argument("--gp-weight", type=_non_negative_number, default=None,
+                       help="wgan-gp only: gradient penalty weight lambda; default: the paper's 10")
+    train.add_argument("--lr", type=_positive_number, default=None,
                        help="learning rate of both optimizers; default: the variant's paper optimizers as they are")
     train.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                        help="any other argument of the variant's class, e.g. generator_loss=minimax (gan), "
                        "clip_value=0.02 (wgan); repeatable")
     train.add_argument("--frame-every", type=_positive_int, default=1, help="a GIF frame every this many epochs")
+    train.add_argument("--tensorboard", action="store_true",
+                       help="also write TensorBoard summaries into OUT/tensorboard/: every metric per generator "
+                       "step, the fixed-noise grid each epoch, the run's options (tensorboard --logdir OUT/tensorboard)")
     train.add_argument("--seed", type=int, default=0, help="seed of weights, noise and data order")
     train.add_argument("--resume", action="store_true",
                        help="continue the run in --out from its last completed epoch (its backup/ folder: "
                        "networks, both optimizers, noise-generator state, epoch), keeping its frames, GIF and "
                        "loss CSV; also trains a finished run on to a larger --epochs")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
-                       help="Keras progress: 0 silent, 1 progress bar, 2 one line per epoch")
+                       help="Keras progress: 0 silent, 1 progress bar, 2 one line per epoch (TensorFlow's "
+                       "own log: keras-gans --verbose train ...)")
 
     sample = commands.add_parser(
         "sample",
@@ -169,18 +194,20 @@ def build_parser():
     evaluate.add_argument("--metrics", default="digits", help="comma-separated: digits, fid, kid")
     evaluate.add_argument("--real", default="digits",
                           help="real images for fid/kid: 'digits', 'celeba', or a folder or .zip of images")
-    evaluate.add_argument("--source", default=None, help="with --real celeba: 'tfds' or a path (see train --help)")
+    evaluate.add_argument("--source", default=None,
+                          help="with --real celeba: 'tfds' or a path (see train --help); default: tfds")
     evaluate.add_argument("--num-samples", type=_positive_int, default=1000, help="generated (and real) images")
     evaluate.add_argument("--inception-weights", default="imagenet",
                           help="'imagenet', or a local InceptionV3 no-top weights file for offline machines")
     evaluate.add_argument("--seed", type=int, default=0, help="seed of the latents and labels")
-    evaluate.add_argument("--out", default=None, help="also write the figures to this JSON file")
+    evaluate.add_argument("--out", default=None, help="also write the figures to this JSON file; default: print only")
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if not args.tensorflow_log:
+        _quiet_tensorflow()
     try:
         {"train": train, "sample": sample, "evaluate": evaluate, "export": export}[args.command](args)
     except (
@@ -191,108 +218,143 @@ def main(argv=None):
     return 0
 
 
-def _prepare_out_dir(path):
-    from keras_gans._validation import writable_path
+def _quiet_tensorflow():
+    """Imports TensorFlow and Keras without their start-up log, and keeps their later INFO and
+    WARNING lines (and C++ errors such as a failed cuInit on a CPU-only machine) hidden.
 
-    writable_path("--out", path, "folder")
-    try:
-        os.makedirs(path, exist_ok=True)
-    except OSError as error:
-        raise PermissionError(f"cannot create the output folder {path!r}: {error.strerror}") from None
-    if not os.access(path, os.W_OK):
-        raise PermissionError(f"the output folder {path!r} is not writable")
-    return path
+    TF_CPP_MIN_LOG_LEVEL (kept if the user set it) silences the C++ log, but the lines logged
+    before absl's log is initialised ignore it, so the import runs with the stderr file
+    descriptor sent to a temporary file, shown only if the import fails.
+    """
+    import logging
+    import tempfile
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if "tensorflow" not in sys.modules:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        with tempfile.TemporaryFile() as log:
+            os.dup2(log.fileno(), 2)
+            try:
+                import keras  # noqa: F401  (imports TensorFlow, its backend)
+            except BaseException:
+                os.dup2(saved, 2)
+                log.seek(0)
+                sys.stderr.write(log.read().decode(errors="replace"))
+                raise
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+    for name in ("tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def train(args):
     # Imports here keep `keras-gans --help` instant.
     import keras
-    import numpy as np
 
-    from keras_gans import data, export_generator
-    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, StepTimer
+    from keras_gans import data, export_generator, runs
+    from keras_gans.callbacks import StepTimer
     from keras_gans.models import variant
-    from keras_gans.report import write_report
 
     cls = variant(args.variant)
-    conditional = "num_classes" in inspect.signature(cls.__init__).parameters
-    params = _class_params(args, cls)
-    if conditional and args.dataset.lower() != "digits":
-        raise ValueError(
-            f"{args.variant} is conditional and needs class labels; of the datasets only --dataset digits "
-            f"has them (got {args.dataset!r})"
-        )
-    out = _prepare_out_dir(args.out if args.out is not None else os.path.join("runs", f"{args.variant}-{_slug(args.dataset)}"))
-    resume_epoch = _resume_epoch(out, args)
-    _check_run_options(out, args, resume_epoch)
+    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    if cls.conditional and info.num_classes is None:
+        raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
+                         f"none ({info.description})")
+    out = validation.writable_path("--out", _default_out(args) if args.out is None else args.out, "folder")
+    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
+    plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
-    extra = {}
-    if args.dataset.lower() == "celeba":
-        extra["source"] = args.source or "tfds"
-    elif args.source is not None:
-        raise ValueError(f"--source applies to --dataset celeba only, not {args.dataset!r}")
-    if args.cache is not None:
-        if args.dataset.lower() == "digits":
-            raise ValueError("--cache applies to celeba and image folders; digits are already in memory")
-        extra["cache"] = args.cache
-    if conditional:
-        extra["with_labels"] = True
-    # A resumed run cannot replay the data order of the epochs it skips (the pipeline
-    # restarts), so it shuffles with a seed of its own rather than repeat epoch 1's order.
-    data_seed = args.seed + _DATA_SEED_STRIDE * resume_epoch
-    dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
-                        channels=args.channels, seed=data_seed, **extra)
-    image_spec = dataset.element_spec[0] if conditional else dataset.element_spec
-    image_shape = tuple(image_spec.shape[1:])
-    channels = image_shape[-1]
-    batches = int(dataset.cardinality())
-    if args.steps_per_epoch:
-        dataset = dataset.repeat()
-
-    num_classes = 10 if conditional else None  # digits
-    networks = cls.default_networks(args.image_size, channels, latent_dim=args.latent_dim, width=args.width,
-                                    num_classes=num_classes)
-    if conditional:
-        params["num_classes"] = num_classes
-    model = cls(*networks, seed=args.seed, **params)
-    d_optimizer, g_optimizer = model.default_optimizers()
-    if args.lr is not None:
-        d_optimizer.learning_rate = g_optimizer.learning_rate = args.lr
-    model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer)
-    # A conditional model's GIF shows one class per row.
-    gif_labels = np.repeat(np.arange(num_classes), num_classes) if conditional else None
-    gif_images = num_classes * num_classes if conditional else 64
-
-    checkpoint = os.path.join(out, "model.keras")
+    dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
+                    image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
+                    **({"with_labels": True} if cls.conditional else {}))
+    # Asked again after loading: a tfds dataset's class names come with its prepared files.
+    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
+                                    width=args.width, num_classes=info.num_classes if cls.conditional else None)
+    model = cls(*networks, seed=args.seed, **_class_params(args, cls, info))
+    model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
+    callbacks, best = _callbacks(args, model, out, info, timer, dataset)
+    # Every input has passed its checks: only now is anything written into --out.
+    runs.start_run(out, plan, options)
+    started = time.perf_counter()
+    history = model.fit(dataset.repeat() if args.steps_per_epoch else dataset, epochs=args.epochs,
+                        steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=args.verbose)
+    wall = time.perf_counter() - started
+    runs.save_atomically(model, os.path.join(out, "model.keras"))
+    export_generator(model, os.path.join(out, "generator"))
+    return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, best, wall)
+
+
+def _default_out(args):
+    name = "".join(c if c.isalnum() else "-" for c in os.path.basename(os.path.normpath(args.dataset)).lower())
+    return os.path.join("runs", f"{args.variant}-{name or 'data'}")
+
+
+def _dataset_options(args):
+    """The dataset options given on the command line, as `data.load` keywords."""
+    names = ("source", "cache", "data_dir", "image_feature", "label_feature")
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def _load(data, name, args, option="--dataset", **kwargs):
+    """`data.load(name, ...)` with the dataset options given; names the option a dataset does not take."""
+    given = _dataset_options(args)
+    try:
+        return data.load(name, **kwargs, **given)
+    except TypeError as error:
+        refused = [key for key in given if f"unexpected keyword argument '{key}'" in str(error)]
+        if not refused:
+            raise
+        raise ValueError(f"--{refused[0].replace('_', '-')} does not apply to {option} {name!r}") from None
+
+
+def _callbacks(args, model, out, info, timer, dataset):
+    """The CLI's callbacks, in the order they must run; also returns the BestSamples one."""
+    import keras
+    import numpy as np
+
+    from keras_gans import runs
+    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, TrainingBoard
+
+    # A conditional model's GIF shows one class per row (the first ten classes at most).
+    shown = min(info.num_classes, 10) if model.conditional else None
     best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
+    checkpoint = os.path.join(out, "model.keras")
+    fixed = dict(seed=args.seed, num_images=shown * shown if shown else 64,
+                 labels=np.repeat(np.arange(shown), shown) if shown else None)
+    board = [TrainingBoard(os.path.join(out, "tensorboard"), config=_config_table(args, model, dataset),
+                           every_n_epochs=args.frame_every, **fixed)] if args.tensorboard else []
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
         NaNGuard(),  # before anything that records or saves a step
-        FixedNoiseGIF(out, every_n_epochs=args.frame_every, seed=args.seed, num_images=gif_images,
-                      labels=gif_labels),
+        FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None, **fixed),
         LossPlot(out, keys=model.metric_names),
         best,
-        keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: _save_atomically(model, checkpoint)),
+        *board,
+        keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
         # Last, so an epoch's backup exists only once its frames, rows and checkpoint do;
         # two copies, so a kill while writing one leaves the other. Kept after training so
         # that --resume with a larger --epochs trains a finished run on.
-        keras.callbacks.BackupAndRestore(os.path.join(out, _BACKUP), double_checkpoint=True,
+        keras.callbacks.BackupAndRestore(os.path.join(out, runs.BACKUP), double_checkpoint=True,
                                          delete_checkpoint=False),
     ]
     if args.lr is not None:
         # After BackupAndRestore: the backup holds the optimizers' learning rates, and a
-        # resumed run given --lr (say, lower after a NaN) must use the new one.
-        callbacks.append(keras.callbacks.LambdaCallback(on_train_begin=lambda logs: _set_learning_rate(model, args.lr)))
-    started = time.perf_counter()
-    history = model.fit(dataset, epochs=args.epochs, steps_per_epoch=args.steps_per_epoch,
-                        callbacks=callbacks, verbose=args.verbose)
-    wall = time.perf_counter() - started
-    _save_atomically(model, checkpoint)
-    export_generator(model, os.path.join(out, "generator"))
+        # resumed run given --lr (say, lower after a NaN) must use the new one; a new run's too.
+        callbacks.append(keras.callbacks.LambdaCallback(
+            on_train_begin=lambda logs: runs.set_learning_rate(model, args.lr)))
+    return callbacks, best
 
+
+def _write_report(args, out, model, info, resume_epoch, dataset, history, timer, best, wall):
+    from keras_gans.report import write_report
+
+    frames = "one frame per epoch" if args.frame_every == 1 else f"one frame every {args.frame_every} epochs"
     artifacts = {
-        "Training (fixed noise, one frame per GIF step)": "training.gif",
+        f"Training (fixed noise, {frames})": "training.gif",
         "D and G losses per generator step": "losses.png",
         "Best samples (highest critic score of the pool)": "best_samples.png",
         "Per-step losses": "losses.csv",
@@ -300,143 +362,36 @@ def train(args):
         "Keras checkpoint (model + both optimizers)": "model.keras",
         "Generator SavedModel (serve: z -> images)": "generator/",
     }
-    generator_steps = int(model.g_optimizer.iterations)
+    generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
+    timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(
         os.path.join(out, "report.md"),
-        title=f"{cls.__name__} on {args.dataset}",
-        config=_config_table(args, model, channels),
+        title=f"{type(model).__name__} on {args.dataset}",
+        config=_config_table(args, model, dataset),
         data={
-            "source": _describe_source(args),
-            "images per epoch": _images_per_epoch(args, batches, model.critic_steps),
-            "image shape": image_shape,
-            "generator steps": f"{generator_steps} ({model.critic_steps} critic steps each, "
-            f"{generator_steps * model.critic_steps} critic updates)",
+            "source": info.description,
+            "images per epoch": _images_per_epoch(args, int(dataset.cardinality()), critic_steps),
+            "image shape": tuple(_image_spec(dataset).shape[1:]),
+            "generator steps": f"{generator_steps} ({critic_steps} critic steps each, "
+            f"{generator_steps * critic_steps} critic updates)",
             **({"resumed": f"from the end of epoch {resume_epoch} (timing covers the epochs after it)"}
                if resume_epoch else {}),
         },
         timing={"wall_seconds": wall, "seconds_per_step": timer.seconds_per_step,
-                "first_step_seconds": timer.first_step_seconds, "critic_steps": model.critic_steps,
-                "batch_size": args.batch_size},
+                "first_step_seconds": timer.first_step_seconds, "critic_steps": critic_steps,
+                "batch_size": args.batch_size, "steps": timed_steps},
         history=history.history,
         artifacts=artifacts,
         best_scores=getattr(best, "scores", None),
     )
-    print(f"Wrote {', '.join(artifacts.values())} and report.md to {out}/ "
-          f"({len(timer.step_seconds) + (timer.first_step_seconds is not None)} generator steps in {wall:.0f} s"
-          + (f", {generator_steps} since the run began)" if resume_epoch else ")"))
+    print(f"Wrote {', '.join(artifacts.values())} and report.md to {out}/ ({timed_steps} generator steps in "
+          f"{wall:.0f} s" + (f", {generator_steps} since the run began)" if resume_epoch else ")"))
     return report
 
 
-# The CLI's BackupAndRestore folder inside --out, and the files of a run that a new run
-# (without --resume) would mix with or overwrite.
-_BACKUP = "backup"
-_RUN_FILES = ("losses.csv", "frames", "training.gif", "model.keras", "report.md", _BACKUP, "run.json")
-# Only a partial first epoch's files; fixed_noise.npy is derived from --seed and kept.
-_FIRST_EPOCH_FILES = ("losses.csv", "losses.png", "frames", "training.gif", "best_samples.png")
-_DATA_SEED_STRIDE = 1_000_003
-
-
-def _resume_epoch(out, args):
-    """The completed epoch a `--resume` continues from (0: start afresh); refuses to mix runs.
-
-    Without --resume a folder holding a run is refused rather than overwritten. With it and
-    no backup (killed in the first epoch), that partial epoch's files are removed: they
-    describe steps the new start redoes.
-    """
-    import shutil
-
-    found = [name for name in _RUN_FILES if os.path.exists(os.path.join(out, name))]
-    if not args.resume:
-        if found:
-            raise ValueError(
-                f"{out!r} already holds a run ({', '.join(found)}): pass --resume to continue it, or "
-                "choose another --out (or delete the folder) to start a new one"
-            )
-        return 0
-    metadata = os.path.join(out, _BACKUP, "training_metadata.json")
-    if not os.path.exists(metadata) and not os.path.exists(metadata + ".bkp"):
-        stale = [name for name in _FIRST_EPOCH_FILES if os.path.exists(os.path.join(out, name))]
-        for name in stale:
-            path = os.path.join(out, name)
-            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
-        print(f"Nothing to resume in {out} (no completed epoch backed up); starting afresh"
-              + (f", removed the partial first epoch's {', '.join(stale)}" if stale else ""))
-        return 0
-    epoch = _backup_epoch(metadata)
-    if epoch is None:
-        # A kill while writing the backup: fall back to its previous copy, weights and all
-        # (Keras itself falls back only when the weights file fails to open).
-        epoch = _backup_epoch(metadata + ".bkp")
-        if epoch is None:
-            raise ValueError(f"cannot read the backup of {out!r}: {metadata} and its .bkp copy are unreadable")
-        weights = os.path.join(out, _BACKUP, "latest.weights.h5")
-        for path in (metadata, weights):
-            shutil.copyfile(path + ".bkp", path)
-        print(f"{metadata} was unreadable; using the backup's previous copy")
-    if epoch >= args.epochs:
-        raise ValueError(
-            f"the run in {out!r} already finished {epoch} epochs and --epochs is {args.epochs}: "
-            "pass a larger --epochs to train it on"
-        )
-    print(f"Resuming {out} after epoch {epoch} of {args.epochs}")
-    return epoch
-
-
-# Options that fix the networks' shapes or the data: a resumed run must keep them.
-_FIXED_ON_RESUME = ("variant", "dataset", "source", "image_size", "channels", "latent_dim", "width", "param", "seed")
-
-
-def _check_run_options(out, args, resume_epoch):
-    """Records the run's options in run.json; a resume must keep those in _FIXED_ON_RESUME.
-
-    Others (--epochs, --lr, --batch-size, --critic-steps, ...) may change, and are reported.
-    """
-    import json
-
-    from keras_gans.images import atomic_write
-
-    path = os.path.join(out, "run.json")
-    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume")}
-    if resume_epoch and os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            earlier = json.load(f)
-        changed = {key: (earlier.get(key), value) for key, value in options.items() if earlier.get(key) != value}
-        fixed = {key: pair for key, pair in changed.items() if key in _FIXED_ON_RESUME}
-        if fixed:
-            raise ValueError(
-                f"--resume must keep the options of the run in {out!r}; changed: "
-                + ", ".join(f"--{key.replace('_', '-')} {old!r} -> {new!r}" for key, (old, new) in fixed.items())
-            )
-        if changed:
-            print("Changed for the resumed epochs: " + ", ".join(
-                f"--{key.replace('_', '-')} {old!r} -> {new!r}" for key, (old, new) in changed.items()))
-    with atomic_write(path) as tmp:
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(options, f, indent=2)
-
-
-def _set_learning_rate(model, learning_rate):
-    for optimizer in (model.d_optimizer, model.g_optimizer):
-        optimizer.learning_rate = learning_rate
-
-
-def _backup_epoch(path):
-    """The epoch in a BackupAndRestore metadata file, or None if it is missing or unreadable."""
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as f:
-            return int(json.load(f)["epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _save_atomically(model, path):
-    """`model.save(path)` through a temporary name, so a kill mid-write keeps the previous file."""
-    from keras_gans.images import atomic_write
-
-    with atomic_write(path) as tmp:
-        model.save(tmp)
+def _image_spec(dataset):
+    spec = dataset.element_spec
+    return spec[0] if isinstance(spec, tuple) else spec
 
 
 def sample(args):
@@ -446,9 +401,7 @@ def sample(args):
     from keras_gans.export import read_description
     from keras_gans.images import DISPLAY_TILE, image_grid, save_image
 
-    from keras_gans._validation import writable_path
-
-    writable_path("--out", args.out, "file")
+    validation.writable_path("--out", args.out, "file")
     if not os.path.isdir(args.savedmodel):
         raise FileNotFoundError(f"no SavedModel folder at {args.savedmodel!r}")
     loaded = tf.saved_model.load(args.savedmodel)
@@ -499,13 +452,16 @@ def _images_per_epoch(args, batches, critic_steps):
             f"({steps} generator steps of {critic_steps} batches; the rest waits for the next epoch's shuffle)")
 
 
-def _config_table(args, model, channels):
-    config = {key.replace("_", "-"): value for key, value in vars(args).items() if key != "command"}
-    config["channels"] = channels
+def _config_table(args, model, dataset):
+    config = {key.replace("_", "-"): value for key, value in vars(args).items()
+              if key not in ("command", "tensorflow_log")}
+    config["channels"] = _image_spec(dataset).shape[-1]
     # The values the run used, where the command line left the variant's defaults.
     config["latent-dim"] = model.latent_dim
     config["critic-steps"] = model.critic_steps
-    config["optimizers"] = f"D {_describe_optimizer(model.d_optimizer)}; G {_describe_optimizer(model.g_optimizer)}"
+    config["optimizers"] = "; ".join(
+        f"{name.split('_')[0].upper()} {_describe_optimizer(optimizer)}" for name, optimizer in model.optimizers().items()
+    )
     del config["lr"]
     if config["width"] is None:
         config["width"] = "the variant's default"
@@ -513,7 +469,7 @@ def _config_table(args, model, channels):
         config["gp-weight"] = model.gradient_penalty_weight
     else:
         del config["gp-weight"]
-    if args.dataset.lower() != "celeba":
+    if args.source is None:
         del config["source"]
     if not args.param:
         del config["param"]
@@ -529,14 +485,11 @@ def _describe_optimizer(optimizer):
     return f"{type(optimizer).__name__}({', '.join(settings)})"
 
 
-def _class_params(args, cls):
-    """Constructor arguments from --critic-steps, --gp-weight and --param NAME=VALUE."""
-    accepted = [
-        name for name, p in inspect.signature(cls.__init__).parameters.items()
-        if name not in ("self", "generator", "discriminator", "seed", "num_classes", "latent_dim")
-        and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-    ]
-    params = {}
+def _class_params(args, cls, info):
+    """Constructor arguments: num_classes and class_names (conditional variants, from the dataset),
+    --critic-steps, --gp-weight and --param NAME=VALUE."""
+    accepted = cls.option_names()
+    params = {"num_classes": info.num_classes, "class_names": info.class_names} if cls.conditional else {}
     for item in args.param:
         name, sep, text = item.partition("=")
         if not sep or name not in accepted:
@@ -593,9 +546,7 @@ def evaluate(args):
     if unknown or not wanted:
         raise ValueError(f"--metrics must name some of {', '.join(EVALUATION_METRICS)}, got {args.metrics!r}")
     if args.out is not None:
-        from keras_gans._validation import writable_path
-
-        writable_path("--out", args.out, "file")
+        validation.writable_path("--out", args.out, "file")
     if not os.path.isfile(args.model):
         raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
     model = keras.models.load_model(args.model)
@@ -604,23 +555,23 @@ def evaluate(args):
         results.update(metrics.evaluate_digits(model, num_samples=args.num_samples, seed=args.seed))
     if "fid" in wanted or "kid" in wanted:
         image_shape = model.generator.outputs[0].shape[1:]
-        extra = {"source": args.source or "tfds"} if args.real.lower() == "celeba" else {}
-        real = data.load(args.real, image_size=image_shape[0], batch_size=50, channels=image_shape[-1],
-                         seed=args.seed, **extra)
+        real = _load(data, args.real, args, "--real", image_size=image_shape[0], batch_size=50,
+                     channels=image_shape[-1], seed=args.seed)
         extractor = metrics.inception_features(weights=args.inception_weights)
         # Features once per side, shared by FID and KID: Inception is the expensive part.
         real_features = metrics.extract_features(real, extractor, num_samples=args.num_samples, seed=args.seed)
         fake_features = metrics.extract_features(model, extractor, num_samples=args.num_samples, seed=args.seed)
         if "fid" in wanted:
-            stats = [metrics.FeatureStatistics().update(f) for f in (real_features, fake_features)]
-            results["fid"] = metrics.frechet_distance(stats[0].mean, stats[0].covariance,
-                                                      stats[1].mean, stats[1].covariance)
+            results["fid"] = metrics.frechet_distance_from_features(real_features, fake_features)
         if "kid" in wanted:
-            size = min(len(real_features), len(fake_features), 1000)
+            # subset_size=None: kid.SUBSET_SIZE (1000), or the smaller set's size if fewer.
             results["kid"], results["kid_std"] = metrics.kid_from_features(
-                real_features, fake_features, subset_size=size, seed=args.seed)
+                real_features, fake_features, subset_size=None, seed=args.seed)
     for key, value in results.items():
-        if isinstance(value, (float, np.floating)):
+        if key == "min_count":
+            # A threshold, not a count found: the smallest class may hold many more.
+            print(f"{'coverage threshold':>22}: {value} (min_count: a class counts as covered from this many samples)")
+        elif isinstance(value, (float, np.floating)):
             print(f"{key:>22}: {value:.4f}")
         elif not isinstance(value, (list, dict, np.ndarray)):
             print(f"{key:>22}: {value}")
@@ -628,18 +579,6 @@ def evaluate(args):
         with open(args.out, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2, default=lambda v: v.tolist() if hasattr(v, "tolist") else float(v))
     return results
-
-
-def _describe_source(args):
-    if args.dataset.lower() == "digits":
-        return "scikit-learn's handwritten digits (1,797 real 8x8 scans, upsampled), embedded"
-    if args.dataset.lower() == "celeba":
-        return f"CelebA aligned faces from {args.source or 'tfds'}, centred 140x140 face crop"
-    return f"images under {os.path.abspath(args.dataset)} (largest centred square crop)"
-
-
-def _slug(text):
-    return "".join(c if c.isalnum() else "-" for c in os.path.basename(os.path.normpath(text)).lower()) or "data"
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ def write_report(path, title, config, data, timing, history, artifacts, best_sco
         config: {option: value} of the run (shown as a table).
         data: {"source": str, "images_per_epoch": int, "image_shape": tuple, ...}.
         timing: {"wall_seconds": float, "seconds_per_step": float or None,
-            "first_step_seconds": float or None, "critic_steps": int, "batch_size": int}.
+            "first_step_seconds": float or None, "critic_steps": int, "batch_size": int,
+            and optionally "steps": the generator steps the wall time covers}.
         history: `History.history`, {metric: [value per epoch]}.
         artifacts: {label: file name relative to the report}; images (.png, .gif)
             are shown inline.
@@ -72,14 +73,19 @@ def write_report(path, title, config, data, timing, history, artifacts, best_sco
 
 def _timing_lines(timing):
     wall, per_step = timing["wall_seconds"], timing.get("seconds_per_step")
+    critic_steps, batch = timing["critic_steps"], timing["batch_size"]
     lines = [f"- training wall time: {wall:.1f} s"]
     if per_step:
-        critic_steps, batch = timing["critic_steps"], timing["batch_size"]
         lines += [
             f"- time per generator step (median, first step excluded): {per_step * 1000:.1f} ms, "
             f"i.e. {critic_steps} critic updates and 1 generator update on batches of {batch}",
-            f"- real images consumed: {critic_steps * batch / per_step:.0f} images/s",
+            f"- real images consumed at the median step: {critic_steps * batch / per_step:.0f} images/s",
         ]
+    if timing.get("steps") and wall > 0:
+        # Over the whole fit: graph building, callbacks (frames, plots, checkpoints) included.
+        images = timing["steps"] * critic_steps * batch
+        lines.append(f"- real images consumed over the whole fit: {images:,} in {wall:.1f} s, "
+                     f"{images / wall:.0f} images/s (graph building, pictures and checkpoints included)")
     if timing.get("first_step_seconds") is not None:
         lines.append(f"- first step (includes building the graph): {timing['first_step_seconds']:.2f} s")
     return lines

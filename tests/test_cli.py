@@ -39,6 +39,10 @@ def test_report_has_config_data_timing_figures_and_pictures(run_dir):
     # --steps-per-epoch 2 with 2 critic steps of 16 images: 64 images an epoch
     assert "images per epoch: 64 (2 generator steps of 2 batches of 16; the data repeats)" in report
     assert "time per generator step" in report
+    # Both rates, each saying what it measures: 4 steps of 2 x 16 images over the whole fit.
+    assert "real images consumed at the median step:" in report
+    assert "real images consumed over the whole fit: 128 in" in report
+    assert "Training (fixed noise, one frame per epoch)" in report
     assert "![" in report and "(training.gif)" in report and "(losses.png)" in report
     assert "| channels | 1 |" in report and "| source |" not in report
 
@@ -59,10 +63,13 @@ def test_checkpoint_loads_and_resumes_training(run_dir):
 
 @pytest.mark.parametrize("args,message", [
     (["train", "gan-x"], "invalid choice: 'gan-x' (choose from"),
-    (["train", "wgan-gp", "--epochs", "0"], "argument --epochs: expected a positive integer, got 0"),
-    (["train", "wgan-gp", "--batch-size", "-3"], "argument --batch-size: expected a positive integer, got -3"),
-    (["train", "wgan-gp", "--latent-dim", "x"], "argument --latent-dim: expected a positive integer, got 'x'"),
-    (["train", "wgan-gp", "--gp-weight", "-1"], "argument --gp-weight: expected a number >= 0, got -1"),
+    (["train", "wgan-gp", "--epochs", "0"], "argument --epochs: expected an int >= 1, got 0"),
+    (["train", "wgan-gp", "--batch-size", "-3"], "argument --batch-size: expected an int >= 1, got -3"),
+    (["train", "wgan-gp", "--latent-dim", "x"], "argument --latent-dim: expected an int >= 1, got 'x'"),
+    (["train", "wgan-gp", "--epochs", "2.5"], "argument --epochs: expected an int >= 1, got '2.5'"),
+    (["train", "wgan-gp", "--gp-weight", "-1"], "argument --gp-weight: expected a finite number >= 0, got -1.0"),
+    (["train", "wgan-gp", "--lr", "nan"], "argument --lr: expected a finite number > 0, got nan"),
+    (["train", "wgan-gp", "--lr", "0"], "argument --lr: expected a finite number > 0, got 0.0"),
 ])
 def test_bad_options_are_refused_by_name(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -77,12 +84,54 @@ def test_bad_options_are_refused_by_name(args, message, capsys):
     ("wgan", ["--gp-weight", "5"], "--gp-weight applies to wgan-gp only, not wgan"),
     ("gan", ["--param", "clip_value=0.1"], "--param 'clip_value=0.1': expected NAME=VALUE with NAME one of"),
     ("gan", ["--param", "generator_loss=hinge"], "hinge"),
-    ("wgan-gp", ["--source", "x.zip"], "--source applies to --dataset celeba only, not 'digits'"),
-    ("wgan-gp", ["--cache", "memory"], "--cache applies to celeba and image folders; digits are already in memory"),
+    ("wgan-gp", ["--source", "x.zip"], "--source does not apply to --dataset 'digits'"),
+    ("wgan-gp", ["--cache", "memory"], "--cache does not apply to --dataset 'digits'"),
+    ("wgan-gp", ["--batch-size", "5000"], "fewer than one batch of batch_size=5000"),
 ])
 def test_bad_values_give_an_error_naming_them(variant, extra, message, tmp_path, capsys):
     assert cli.main(["train", variant, *TINY, *extra, "--out", str(tmp_path / "x")]) == 2
     assert message in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()  # nothing written before the inputs are checked
+
+
+def test_a_conditional_variant_needs_a_dataset_with_labels(tmp_path, capsys):
+    faces = tmp_path / "faces"
+    faces.mkdir()
+    assert cli.main(["train", "cgan", *TINY, "--dataset", str(faces), "--out", str(tmp_path / "x")]) == 2
+    assert f"cgan is conditional and needs class labels; --dataset {str(faces)!r} has none" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", ["not images", "empty folder", "image size", "batch size"])
+def test_a_failed_validation_writes_nothing_and_the_corrected_command_runs(case, tmp_path, capsys):
+    # Issue 18: a failed start left run.json, and the corrected command was refused as "already
+    # holds a run".
+    (tmp_path / "notes.txt").write_text("not an image")
+    (tmp_path / "empty").mkdir()
+    bad = {"not images": ["--dataset", str(tmp_path / "notes.txt")], "empty folder": ["--dataset", str(tmp_path / "empty")],
+           "image size": ["--image-size", "30"], "batch size": ["--batch-size", "5000"]}[case]
+    out = tmp_path / "run"
+    assert cli.main(["train", "wgan-gp", *TINY, "--epochs", "1", "--steps-per-epoch", "1", *bad, "--out", str(out)]) == 2
+    assert "error:" in capsys.readouterr().err and not out.exists()
+    assert cli.main(["train", "wgan-gp", *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--out", str(out)]) == 0
+
+
+def test_a_folder_holding_only_a_failed_start_does_not_block_the_next_run(tmp_path, capsys):
+    # What a start that died in its first epoch leaves: run.json, the noise, a frame, some rows.
+    out = tmp_path / "run"
+    (out / "frames").mkdir(parents=True)
+    (out / "run.json").write_text('{"variant": "gan", "latent_dim": 3}')
+    np.save(out / "fixed_noise.npy", np.zeros((64, 3), np.float32))
+    (out / "frames" / "epoch_0000_step_0000000.png").write_bytes(b"")
+    (out / "losses.csv").write_text("step,epoch,d_loss\n1,1,0.5\n")
+    assert cli.main(["train", "wgan-gp", *TINY, "--epochs", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"{out} holds only a start that completed no epoch; starting afresh, removing" in printed
+    assert json.loads((out / "run.json").read_text())["variant"] == "wgan-gp"
+    assert np.load(out / "fixed_noise.npy").shape == (64, 8)
+    assert [row.split(",")[0] for row in (out / "losses.csv").read_text().splitlines()] == ["step", "1", "2"]
+    # A run that completed an epoch still blocks a new one.
+    assert cli.main(["train", "wgan-gp", *TINY, "--epochs", "1", "--out", str(out)]) == 2
+    assert "already holds a run" in capsys.readouterr().err
 
 
 def test_cli_variant_names_match_the_registry():
@@ -122,6 +171,33 @@ def test_help_explains_every_option():
                    "--steps-per-epoch", "--out", "--latent-dim", "--width", "--critic-steps", "--gp-weight",
                    "--lr", "--frame-every", "--seed", "--verbose"):
         assert option in out.stdout
+    # Defaults that the help text describes itself are not contradicted by "(default: None)".
+    text = " ".join(out.stdout.split())
+    assert "(default: None)" not in text and "(default: False)" not in text and "(default: [])" not in text
+    assert "(default: 0)" in text and "default: the paper's 10" in text and "default: runs/VARIANT-DATASET" in text
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["sample", "--help"], ["train", "gan-x"],
+                                  ["train", "wgan-gp", "--epochs", "0"]])
+def test_help_and_argument_errors_do_not_import_tensorflow(argv):
+    code = ("import sys\nfrom keras_gans import cli\ntry:\n    cli.main(%r)\nexcept SystemExit:\n    pass\n"
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)" % (argv,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr[-2000:]
+
+
+def test_commands_are_quiet_unless_verbose(tmp_path):
+    # TensorFlow's start-up log (and on a CPU-only machine an "E0000 ... failed call to cuInit"
+    # line) is hidden by default; `keras-gans --verbose` shows it.
+    env = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    missing = str(tmp_path / "missing.keras")
+    quiet = subprocess.run([sys.executable, "-m", "keras_gans.cli", "evaluate", missing], capture_output=True,
+                           text=True, timeout=300, env=env)
+    assert quiet.returncode == 2 and quiet.stdout == ""
+    assert quiet.stderr == f"keras-gans evaluate: error: no model file at {missing!r} (train writes model.keras)\n"
+    verbose = subprocess.run([sys.executable, "-m", "keras_gans.cli", "--verbose", "evaluate", missing],
+                             capture_output=True, text=True, timeout=300, env=env)
+    assert verbose.returncode == 2 and len(verbose.stderr.splitlines()) > 1
 
 
 @pytest.mark.parametrize("variant", cli.VARIANTS)
@@ -184,7 +260,11 @@ def test_evaluate_digits_metrics_to_json(run_dir, tmp_path, capsys):
     assert scores["num_samples"] == 50 and scores["classifier_accuracy"] >= 0.95
     assert 0 <= scores["classes_covered"] <= 10 and scores["frechet_distance"] >= 0
     assert scores["label_accuracy"] is None  # an unconditional model
-    assert "frechet_distance" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "frechet_distance" in printed
+    # The coverage threshold is named as one, not as a count of the smallest class.
+    assert "coverage threshold: 1 (min_count: a class counts as covered from this many samples)" in printed
+    assert "min_count: 1" not in printed
 
 
 @pytest.mark.parametrize("args,message", [

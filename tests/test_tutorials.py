@@ -59,6 +59,39 @@ def test_committed_notebook_shows_outputs_and_pictures(source):
     assert not errors, f"{source.stem}.ipynb was committed with an error output"
 
 
+# Absolute paths of the machine that ran a notebook: temporary and scratch folders, home and
+# project folders, installed packages. The committed outputs are read by everyone, elsewhere.
+MACHINE_PATH = re.compile(
+    r"(?<![\w.~])(?:/(?:tmp|var/folders|private|home|Users|root|work|mnt|opt|usr|srv)/[^\s'\"]*"
+    r"|[A-Za-z]:\\[^\s'\"]*)"
+    r"|site-packages|keras_gans_tutorials_"
+)
+
+
+def _output_texts(notebook):
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            texts = [output.get("text", ""), *output.get("traceback", [])]
+            texts += [value for key, value in output.get("data", {}).items() if key.startswith("text/")]
+            for text in texts:
+                yield "".join(text) if isinstance(text, list) else text
+
+
+def test_machine_path_pattern():
+    for text in ("INFO: Assets written to: /tmp/keras_gans_tutorials_k6g9_eav/05/runs", "From /work/main/.venv/lib",
+                 "/home/me/x.png", "C:\\Users\\me", "lib/python3.11/site-packages/tensorflow"):
+        assert MACHINE_PATH.search(text), text
+    for text in ("runs/05_wgan_gp_celeba/generator", "1/2 of the modes", "ratio 8/25", "https://arxiv.org/abs/1704"):
+        assert not MACHINE_PATH.search(text), text
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
+def test_committed_outputs_hold_no_machine_paths(source):
+    notebook = jupytext.read(source.with_suffix(".ipynb"))
+    found = sorted({match.group(0) for text in _output_texts(notebook) for match in MACHINE_PATH.finditer(text)})
+    assert not found, f"{source.stem}.ipynb shows paths of the machine that ran it: {found[:5]}"
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=_ids(SOURCES))
 def test_notebook_runs_quick(source, tmp_path, monkeypatch):
     monkeypatch.setenv("QUICK", "1")

@@ -76,14 +76,17 @@ import tensorflow as tf
 from IPython.display import Image, display
 
 import keras_gans
-from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, StepTimer
+from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, StepTimer
 from keras_gans.images import image_grid
 from keras_gans.report import write_report
 
+# TensorFlow's INFO and deprecation lines ("Assets written to ...", "From .../flops_registry.py")
+# name scratch and install paths and say nothing about the run; errors still show.
+tf.get_logger().setLevel("ERROR")
 SEED = 0
 keras.utils.set_random_seed(SEED)
 RUN = "runs/05_wgan_gp_celeba"
-shutil.rmtree(RUN, ignore_errors=True)  # a fresh run: the GIF would otherwise continue an old one
+shutil.rmtree(RUN, ignore_errors=True)  # a fresh folder: no model or export of an earlier execution mixed in
 os.makedirs(RUN)
 
 
@@ -196,17 +199,21 @@ print(f"critic_steps={model.critic_steps}, lambda={model.gradient_penalty_weight
 # - `LossPlot`: D loss, G loss, the penalty `gp` and the Wasserstein estimate per generator step, in
 #   `losses.csv` and one image `losses.png`;
 # - `BestSamples`: at the end, the 64 of 512 samples the critic scores highest, `best_samples.png`;
-# - `StepTimer`: the wall time of every step, for the report.
+# - `StepTimer`: the wall time of every step, for the report;
+# - `NaNGuard`: stops training at the first step whose `d_loss`, `g_loss`, `gp` or Wasserstein
+#   estimate is NaN or infinite, before any other callback draws or saves that step. Keras'
+#   `TerminateOnNaN` would never fire here: it watches `logs["loss"]`, and a GAN's `train_step`
+#   reports no `loss` key. `NaNGuard` goes right after the timer, so no later callback sees a bad step.
 
 # %%
 timer = StepTimer()
 best = BestSamples(f"{RUN}/best_samples.png", pool_size=512, num_keep=64, seed=SEED)
 callbacks = [
     timer,
+    NaNGuard(),
     FixedNoiseGIF(RUN, num_images=64, seed=SEED),
     LossPlot(RUN, keys=model.metric_names, every_n_steps=50),
     best,
-    keras.callbacks.TerminateOnNaN(),
 ]
 
 # %% [markdown]
@@ -225,10 +232,10 @@ model.save(f"{RUN}/model.keras")
 # %% [markdown]
 # **What ran, and its size.** There was no CelebA on the machine that made the committed run, so the
 # stand-in trained: 16×16 grayscale digits, width 32, latent size 128, batch 64, 800 generator steps of
-# 5 critic updates each (10 epochs of 80 steps, 4,000 critic updates), in 165 s on the project's 2-core
-# CPU shared with other jobs, a median of 164 ms per step (printed above). With CelebA present the same
-# cells train the 64×64 networks for 5,000 steps (10 epochs of 500, about ten passes over the 162,770
-# training faces): a GPU job, as the last section works out.
+# 5 critic updates each (10 epochs of 80 steps, 4,000 critic updates), on the project's 2-core CPU
+# shared with other jobs; the line printed above gives its wall time and median time per step. With
+# CelebA present the same cells train the 64×64 networks for 5,000 steps (10 epochs of 500, about ten
+# passes over the 162,770 training faces): a GPU job, as the last section works out.
 
 # %% [markdown]
 # ## Results
@@ -244,10 +251,10 @@ display(Image(filename=f"{RUN}/training.gif"))
 # Top: the critic's loss (Wasserstein term plus $\lambda \cdot$ penalty) and the generator's loss.
 # Bottom: the penalty without its weight and the Wasserstein estimate
 # $\mathbb E[D(x)] - \mathbb E[D(G(z))]$. The estimate is the curve to read: it should fall and level
-# off as the samples improve (it is comparable only within one run). Here it shoots up in the first
-# hundred steps, while the critic learns to spot the untrained generator's grey noise, then falls and
-# settles (1.364 in the last epoch, see the report below), while the penalty stays small (0.0085): the
-# critic's gradient norm stays close to 1 on the interpolates.
+# off as the samples improve (it is comparable only within one run): typically it rises early, while
+# the critic learns to spot the untrained generator's grey noise, then falls and levels off. The
+# report below prints its first- and last-epoch values, and those of the penalty, which should stay
+# small: the critic's gradient norm then stays close to 1 on the interpolates.
 
 # %%
 display(Image(filename=f"{RUN}/losses.png"))
@@ -304,7 +311,8 @@ report = write_report(
     data={"source": data_description, "image shape": (IMAGE_SIZE, IMAGE_SIZE, CHANNELS),
           "generator steps": f"{steps} ({CRITIC_STEPS} critic steps each, {steps * CRITIC_STEPS} critic updates)"},
     timing={"wall_seconds": wall, "seconds_per_step": timer.seconds_per_step,
-            "first_step_seconds": timer.first_step_seconds, "critic_steps": CRITIC_STEPS, "batch_size": BATCH_SIZE},
+            "first_step_seconds": timer.first_step_seconds, "critic_steps": CRITIC_STEPS, "batch_size": BATCH_SIZE,
+            "steps": steps},
     history=history.history,
     artifacts={"Training (fixed noise, one frame per epoch)": "training.gif",
                "D and G losses per generator step": "losses.png",
@@ -425,19 +433,19 @@ print(f"GPU, ESTIMATE at {ASSUMED_TFLOPS:g} TFLOP/s: {gpu_step * 1000:.0f} ms/st
 print(f"the input pipeline must then decode {5 * 64 / gpu_step:,.0f} JPEG faces per second")
 
 # %% [markdown]
-# Reading the numbers. The layer count gives 931 GFLOP per 64×64 generator step and TensorFlow's count of
-# the traced graph 1,014 GFLOP (the elementwise ops the layer count leaves out make up most of the
-# difference): about a teraFLOP per step. At the project's measured 28 s per step the CPU delivers
-# 33 GFLOP/s, in line with the 31 GFLOP/s of this notebook's own 16×16 run, so the measured 28 s and the
-# FLOP count agree.
+# Reading the numbers printed above. The layer count and TensorFlow's count of the traced graph agree
+# to within about a tenth (the elementwise ops the layer count leaves out make up most of the
+# difference): about a teraFLOP per 64×64 generator step. Compare the CPU throughput implied by the
+# project's measured 28 s per step with the one this notebook's own small run achieved (the line
+# "this run ..."): when they are of the same order, the measured 28 s and the FLOP count agree.
 #
-# The GPU line is an **estimate**: 47 ms per step, 0.4 min per CelebA epoch and 4 minutes for ten, *if*
-# the card sustains the assumed 20 TFLOP/s. Two cautions. At this size per-kernel launch and Python
-# overheads can dominate a step, so a real step may take several times longer. And the input pipeline
-# must then decode about 6,900 JPEG faces per second, several times what the project measured for its
-# pipeline on this machine's 2 cores (1,088 images/s, `BENCHMARKS.md`): on a GPU machine give `tf.data`
-# enough CPU cores, or cache the resized faces (`keras_gans.data.celeba(..., cache=...)`). Measure before
-# you plan: time a few hundred steps with `StepTimer`, as this notebook did.
+# The GPU lines are an **estimate**, valid only *if* the card sustains the assumed 20 TFLOP/s. Two
+# cautions. At this size per-kernel launch and Python overheads can dominate a step, so a real step may
+# take several times longer. And the input pipeline must then decode the JPEG faces per second printed
+# last, several times what the project measured for its pipeline on this machine's 2 cores
+# (`BENCHMARKS.md`): on a GPU machine give `tf.data` enough CPU cores, or cache the resized faces
+# (`keras_gans.data.celeba(..., cache=...)`). Measure before you plan: time a few hundred steps with
+# `StepTimer`, as this notebook did.
 
 # %% [markdown]
 # ## Takeaways
@@ -449,7 +457,7 @@ print(f"the input pipeline must then decode {5 * 64 / gpu_step:,.0f} JPEG faces 
 # - `keras_gans.losses.gradient_penalty` puts a tiny $\varepsilon$ under the square root of the norm so a
 #   vanishing gradient cannot make the update NaN; a linear critic checks it exactly.
 # - A training run is more than `fit`: `FixedNoiseGIF`, `LossPlot`, `BestSamples` and `StepTimer` record
-#   it, `write_report` summarises it, `model.save` keeps it resumable, `export_generator` ships it.
+#   it, `NaNGuard` stops it cleanly if it diverges, `write_report` summarises it, `model.save` keeps it resumable, `export_generator` ships it.
 # - Read the Wasserstein estimate, not the raw losses, and judge the samples with your eyes and a metric.
 # - Budget before you train: 64×64 WGAN-GP costs about a teraFLOP per generator step, 28 s on a 2-core
 #   CPU; on a GPU, estimate it from the FLOP count and a stated throughput until someone measures it.

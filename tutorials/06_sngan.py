@@ -337,8 +337,8 @@ print("last epoch's means:", last)
 # %% [markdown]
 # **Size of the committed run:** 16×16 digits, critic width 32 (32 and 64 filters, then the
 # score), generator from $z \in \mathbb R^{128}$, batch 64, 15 epochs of 100 generator steps
-# (1,500 steps, one critic update each). Training took 83 s (56 ms per step) on this 2-core CPU
-# while other jobs shared it, and the whole notebook 96 s.
+# (1,500 steps, one critic update each), on this 2-core CPU while other jobs shared it; the line
+# printed under Train gives the training time and the time per step.
 
 # %% [markdown]
 # ## Results
@@ -346,9 +346,9 @@ print("last epoch's means:", last)
 # ### Samples
 #
 # The same 64 latents every third epoch (300 generator steps); the first frame is the untrained
-# generator. After 300 steps there are white blobs on black; by step 600 they take digit shapes,
-# and in the last frame many samples read as digits (5s, 6s, 0s and 9s are easy to spot),
-# rougher and blurrier than the real ones. Notebook 09 shows how to put a number on "how good".
+# generator. The early frames show white blobs on black that take digit shapes as training goes
+# on; in the last frame a good share of the samples read as digits (5s, 6s and 0s are easy to
+# spot), rougher and blurrier than the real ones. Notebook 09 shows how to put a number on "how good".
 
 # %%
 display(Image(filename=os.path.join(RUN_DIR, "training.gif")))
@@ -399,11 +399,11 @@ print(f"after training, |sigma - 1| <= {np.max(np.abs(sigma_after - 1)):.4f} for
 # At initialisation the kernels' norms depend only on their shapes and the $\mathcal N(0, 0.02^2)$
 # draw (all below 1 here). From the first training step on, each layer computes with its kernel
 # divided by the power-iteration estimate, and the largest singular values of those kernels stay
-# near 1 while the optimizer keeps moving the trainable weights: 1.00 to 1.11 in this run. The
-# power iteration trails the moving weights by one round a step, and its estimate of $\sigma$
-# approaches the true value from below, so what error remains lies above 1; it is largest for the
-# first convolution, whose singular values lie close together (the slow case on the left of the
-# power-iteration figure).
+# near 1 while the optimizer keeps moving the trainable weights (the lines printed above give each
+# one and the largest distance from 1). The power iteration trails the moving weights by one round
+# a step, and its estimate of $\sigma$ approaches the true value from below, so what error remains
+# lies above 1; it is largest for a convolution whose singular values lie close together (the slow
+# case on the left of the power-iteration figure).
 #
 # ### Is the whole critic 1-Lipschitz?
 #
@@ -425,9 +425,9 @@ for name, images in probe.items():
     print(f"{name:>9} digits: ||grad_x D(x)|| median {np.median(norms):.3f}, max {norms.max():.3f}")
 
 # %% [markdown]
-# The norms stay below the bound (1.13 in this run), and below 1: the median is about 0.64 on
-# real digits and the largest 0.75. The bound multiplies every layer's worst case, which no
-# single input meets in all layers at once. That slack is
+# Compare the printed gradient norms with the printed bound: in the committed run they stay below
+# it, and below 1, on real and generated digits alike. The bound multiplies every layer's worst
+# case, which no single input meets in all layers at once. That slack is
 # the price of spectral normalisation; WGAN-GP instead pushes gradient norms *to* 1 on its
 # interpolates. In exchange SNGAN needs one critic step per generator step, no extra backward
 # pass for a penalty, and one matrix-vector product per layer.
@@ -441,8 +441,8 @@ for name, images in probe.items():
 #   $\tilde u$ between steps makes one round per step enough.
 # - `keras_gans.SNGAN` wraps every critic layer in
 #   `keras_gans.layers.ReparametrizedSpectralNormalization`; measured with numpy's SVD, the largest
-#   singular value of every kernel the critic computes with went to about 1 (1.00-1.11) and
-#   stayed there in training.
+#   singular value of every kernel the critic computes with went to about 1 and stayed there in
+#   training.
 # - The hinge loss stops pushing once real scores pass $+1$ and fake ones pass $-1$; with the
 #   Lipschitz bound the critic cannot win by inflating its scores.
 # - SNGAN is cheap: one critic step per generator step and no gradient penalty. Compare its

@@ -357,7 +357,9 @@ for name, result in results.items():
 #   panel is empty. Its discriminator's cost on a fake, $f^*(g_f(v)) = v - 1$, rewards pushing fake
 #   scores down without limit, while its generator's loss $e^{-v}$ grows exponentially as they
 #   fall; such a run ends in an overflow, which is the likely cause here. In real training,
-#   `keras.callbacks.TerminateOnNaN` stops it at the first NaN loss.
+#   `keras_gans.callbacks.NaNGuard` stops it at the first NaN or infinite metric, before any other
+#   callback saves the broken weights. Keras' `keras.callbacks.TerminateOnNaN` would not: it watches
+#   `logs["loss"]`, and a GAN reports `d_loss` and `g_loss` but no `loss`.
 
 # %% [markdown]
 # ## Takeaways

@@ -180,10 +180,10 @@ for epoch, fid_value, kid_value, kid_std in zip(quality.history["epoch"], qualit
     print(f"epoch {epoch}: FID {fid_value:7.2f}   KID {kid_value:.4f} +- {kid_std:.4f}")
 
 # %% [markdown]
-# **Size of the committed run:** the classifier trained 15 epochs on 1,437 digits (12 s); a DCGAN
+# **Size of the committed run:** the classifier trained 15 epochs on 1,437 digits; a DCGAN
 # at 16×16 with width 32 and $z \in \mathbb R^{64}$, batch 64, 8 epochs of 100 generator steps,
-# each epoch scored on 800 generated images (81 s with the evaluations); the whole notebook took
-# about 2 minutes on this 2-core CPU, shared with other jobs.
+# each epoch scored on 800 generated images, on this 2-core CPU shared with other jobs; the lines
+# printed above give how long each took.
 
 # %% [markdown]
 # ## Results
@@ -337,7 +337,10 @@ if os.path.exists(weights_file):
     print(f"Inception FID ({n} images each): {metrics.fid(train_images[:n], fake, extractor=inception):.2f} "
           f"({time.perf_counter() - start:.0f} s)")
 else:
-    print(f"Inception weights not in the Keras cache ({weights_file}): the Inception FID was skipped, "
+    # The path as the reader's machine spells it, not this one's.
+    shown = os.path.join("$KERAS_HOME" if "KERAS_HOME" in os.environ else "~/.keras", "models",
+                         os.path.basename(weights_file))
+    print(f"Inception weights not in the Keras cache ({shown}): the Inception FID was skipped, "
           "and every figure in this notebook uses the digits classifier's features.")
 
 # %% [markdown]

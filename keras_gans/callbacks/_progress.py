@@ -90,3 +90,26 @@ def generator_step(model):
     """The model's count of generator updates, or None for a model without `g_optimizer`."""
     optimizer = getattr(model, "g_optimizer", None)
     return None if optimizer is None else int(optimizer.iterations)
+
+
+def continues_run(append, first_epoch, ran_before, model_step, last_step):
+    """Whether a fit continues the records an earlier run left on disk (True) or starts anew.
+
+    FixedNoiseGIF and LossPlot decide alike, so their GIF and CSV always describe the same
+    run. `append` True or False decides. None continues when the fit resumes a run (Keras'
+    first epoch index > 0, as with `initial_epoch` or `keras.callbacks.BackupAndRestore`),
+    when this callback already recorded a fit of the same session (a second `fit` call), or
+    when the model has trained exactly as far as the records go (its generator step equals
+    the last one on disk: the model that wrote them, trained on by a new `fit`). Otherwise,
+    for instance a new model at step 0, the fit starts anew: a new model must not extend
+    another model's GIF or curves.
+
+    Example:
+    >>> continues_run(None, first_epoch=0, ran_before=False, model_step=0, last_step=40)
+    False
+    >>> continues_run(None, first_epoch=0, ran_before=False, model_step=40, last_step=40)
+    True
+    """
+    if append is not None:
+        return append
+    return first_epoch > 0 or ran_before or (bool(model_step) and model_step == last_step)

@@ -7,9 +7,9 @@ import keras
 import numpy as np
 from PIL import Image
 
-from keras_gans.callbacks._progress import TrainingClock, generator_step
-from keras_gans._validation import number, positive_int, writable_path
-from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, image_grid, save_image
+from keras_gans.callbacks._progress import TrainingClock, continues_run, generator_step
+from keras_gans._validation import boolean, number, positive_int, writable_path
+from keras_gans.images import DISPLAY_TILE, add_caption, atomic_write, grid_shape, image_grid, save_image
 
 # Frame names carry both coordinates, zero-padded so that a plain listing sorts in
 # training order; the epoch also lets a later run find where this one stopped.
@@ -21,7 +21,7 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     """Renders a fixed set of latents every few epochs (or steps) into frames and a GIF.
 
     `num_images` latents z ~ N(0, I) are drawn once (seeded) and saved to
-    `out_dir/fixed_noise.npy`; a later run into the same folder loads them, so the
+    `out_dir/fixed_noise.npy`; a resumed run in the same folder loads them, so the
     same faces keep evolving across resumed runs. Each frame is a near-square grid
     of `model.generate(noise)` (inference mode) under a caption "epoch 3" (or
     "epoch 3 · step 120" when counting steps), written to `out_dir/frames/` as
@@ -34,12 +34,16 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     kept in memory palettised (about 0.3 MB each at that size): for long runs
     prefer `every_n_epochs` or a large `every_n_steps`.
 
-    Resumed runs: with `fit(initial_epoch=k)` or `keras.callbacks.BackupAndRestore`
-    (which restores epoch k) numbering follows Keras' epoch index, and frames the
-    interrupted run took after epoch k (during training that is now redone) are
-    deleted, so the GIF has each position once; a new `fit` without `initial_epoch`
-    (Keras restarts at epoch 0) continues after the last frame on disk. Either way
-    the start frame shows the same model state as the earlier run's frame at that
+    A folder that already holds frames: the fit continues them or starts anew exactly
+    as `LossPlot` decides for its CSV (`append`). Resumed runs (`fit(initial_epoch=k)`,
+    or `keras.callbacks.BackupAndRestore`, which restores epoch k) number frames by
+    Keras' epoch index, and frames the interrupted run took after epoch k (during
+    training that is now redone) are deleted, so the GIF has each position once. A
+    second `fit` of the same model (same callback, or a model whose generator step is
+    where the frames stop; Keras restarts at epoch 0) continues after the last frame.
+    Any other fit, such as a new model, starts anew: the earlier frames are removed,
+    the latents drawn again from `seed`, and a line says so. When a run continues,
+    its start frame shows the same model state as the earlier run's frame at that
     position and replaces it.
 
     Identical consecutive frames are merged into one longer frame by the GIF
@@ -57,6 +61,12 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         labels: optional int array of `num_images` class labels for conditional
             models, passed as `model.generate(noise, labels=labels)`; e.g.
             `np.repeat(np.arange(8), 8)` gives one class per row of an 8 x 8 grid.
+        class_names: optional names of the classes, indexed by label. When `labels`
+            give each row of the grid one class, the caption names the rows in order
+            ("epoch 3 · rows: 0, 1, 2, ..."; text wider than the frame is cut off).
+        append: whether to continue the frames in `out_dir`: None (default) decides as
+            described above (`keras_gans.callbacks.LossPlot` does the same), True
+            always continues them, False always starts anew.
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -82,6 +92,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         gif_name="training.gif",
         fps=4,
         labels=None,
+        class_names=None,
+        append=None,
     ):
         super().__init__()
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
@@ -110,12 +122,14 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         # Palettised frames by file name, so a GIF rewrite neither re-reads nor
         # re-quantises them.
         self._frame_cache = {}
+        self.append = None if append is None else boolean("append", append)
+        self.row_names = _row_names(labels, class_names, self.num_images)
+        self._ran_before = False
 
     # ------------------------------------------------------------------ hooks
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.frames_dir, exist_ok=True)
-        self.noise = self._load_or_create_noise(self.model.latent_dim)
         self._started = False
         self._last_frame_step = None
 
@@ -125,9 +139,15 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             # reveal the initial epoch of a resumed fit.
             self._started = True
             last_epoch, last_step = self._last_position()
-            if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step,
-                                generator_step(self.model)):
+            model_step = generator_step(self.model)
+            continuing = continues_run(self.append, epoch, self._ran_before, model_step, last_step)
+            if not continuing:
+                self._remove_frames()
+                last_epoch, last_step = 0, 0
+            self.noise = self._load_or_create_noise(self.model.latent_dim, reuse=continuing)
+            if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step, model_step):
                 self._drop_frames_after_position()
+            self._ran_before = True
             self._write_frame(self.clock.epoch)
         self.clock.begin_epoch(epoch)
 
@@ -151,8 +171,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
 
     # ---------------------------------------------------------------- helpers
 
-    def _load_or_create_noise(self, latent_dim):
-        if os.path.exists(self.noise_path):
+    def _load_or_create_noise(self, latent_dim, reuse):
+        if reuse and os.path.exists(self.noise_path):
             noise = np.load(self.noise_path)
             if noise.ndim != 2 or noise.shape[1] != latent_dim:
                 raise ValueError(
@@ -181,6 +201,19 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             if match:
                 found.append((int(match.group(1)), int(match.group(2)), name))
         return sorted(found)
+
+    def _remove_frames(self):
+        """Starts anew: deletes the frames and the GIF of an earlier run, saying so."""
+        names = [name for _, _, name in self._frame_files()]
+        for name in names:
+            os.remove(os.path.join(self.frames_dir, name))
+        self._frame_cache = {}
+        if os.path.exists(self.gif_path):
+            os.remove(self.gif_path)
+        if names:
+            print(f"FixedNoiseGIF: a new run in {self.out_dir} (this fit does not continue the earlier one): "
+                  f"removed its {len(names)} frame(s) and {os.path.basename(self.gif_path)}; pass append=True "
+                  "to continue them")
 
     def _drop_frames_after_position(self):
         """Deletes frames an interrupted run took after the checkpoint this fit resumes.
@@ -211,6 +244,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     def _write_frame(self, epoch):
         step = self.clock.step
         caption = f"epoch {epoch}" if self.every_n_steps is None else f"epoch {epoch} · step {step}"
+        if self.row_names:
+            caption += f" · rows: {', '.join(self.row_names)}"
         name = _FRAME_NAME.format(epoch=epoch, step=step)
         frame = self._render(caption)
         save_image(os.path.join(self.frames_dir, name), frame)
@@ -239,6 +274,21 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         with atomic_write(self.gif_path) as tmp:
             first.save(tmp, format="GIF", save_all=True, append_images=rest,
                        duration=round(1000 / self.fps), loop=0)
+
+
+def _row_names(labels, class_names, num_images):
+    """The class name of each grid row, or None unless `labels` hold one class per row."""
+    if class_names is None or labels is None:
+        return None
+    class_names = [str(name) for name in class_names]
+    if labels.min() < 0 or labels.max() >= len(class_names):
+        raise ValueError(f"labels must index class_names ({len(class_names)} names), got labels from "
+                         f"{labels.min()} to {labels.max()}")
+    cols = grid_shape(num_images)[1]
+    rows = [labels[start:start + cols] for start in range(0, num_images, cols)]
+    if any((row != row[0]).any() for row in rows):
+        return None
+    return [class_names[row[0]] for row in rows]
 
 
 def _palettized(image):

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from keras_gans._validation import boolean, number, positive_int, writable_path
-from keras_gans.callbacks._progress import TrainingClock, generator_step
+from keras_gans.callbacks._progress import TrainingClock, continues_run, generator_step
 from keras_gans.images import atomic_write
 
 # Points drawn per line at most (about twice the plot's width in pixels); longer
@@ -138,10 +138,13 @@ class LossPlot(keras.callbacks.Callback):
         append: whether to continue an existing CSV: its rows stay, its columns are
             reused, step numbering continues, and the plot shows the whole run. None
             (default) continues it when the fit resumes a run (Keras' first epoch index
-            > 0, as with `initial_epoch` or `keras.callbacks.BackupAndRestore`) and
-            overwrites it otherwise; True always continues, False always overwrites.
-            Rows an interrupted run logged after the epoch a fit resumes from are
-            dropped, since those steps are redone: one row per step.
+            > 0, as with `initial_epoch` or `keras.callbacks.BackupAndRestore`), when
+            this callback already logged a fit (a second `fit` call) or when the model's
+            generator step is where the CSV stops (the same model trained on); any other
+            fit, such as a new model's, overwrites it and says so. `FixedNoiseGIF`
+            decides the same way for its frames. True always continues, False always
+            overwrites. Rows an interrupted run logged after the epoch a fit resumes
+            from are dropped, since those steps are redone: one row per step.
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -195,6 +198,7 @@ class LossPlot(keras.callbacks.Callback):
         self._started = False
         self._previous = {}
         self._last_position = (0, 0)
+        self._ran_before = False
 
     # ------------------------------------------------------------------ hooks
 
@@ -211,9 +215,14 @@ class LossPlot(keras.callbacks.Callback):
             # Only here does Keras reveal the initial epoch of a resumed fit (set by
             # BackupAndRestore in its own on_train_begin, which may run after ours).
             self._started = True
-            append = self.append if self.append is not None else epoch > 0
-            if append and os.path.exists(self.csv_path) and os.path.getsize(self.csv_path) > 0:
-                self._read_existing_csv()
+            if os.path.exists(self.csv_path) and os.path.getsize(self.csv_path) > 0:
+                last_step = self._last_csv_step()
+                if continues_run(self.append, epoch, self._ran_before, generator_step(self.model), last_step):
+                    self._read_existing_csv()
+                elif last_step is not None:
+                    print(f"LossPlot: a new run (this fit does not continue the earlier one): overwriting "
+                          f"{self.csv_path}; pass append=True to continue it")
+            self._ran_before = True
             if self.clock.start(epoch, (self.params or {}).get("steps"), *self._last_position,
                                 generator_step(self.model)):
                 self._drop_rows_after_position()
@@ -287,6 +296,16 @@ class LossPlot(keras.callbacks.Callback):
         if self.history["step"]:
             self._last_position = (self.history["epoch"][-1], self.history["step"][-1])
 
+    def _last_csv_step(self):
+        """The step of the CSV's last complete row, or None if it has none."""
+        with open(self.csv_path, newline="", encoding="utf-8") as f:
+            for row in reversed(list(csv.reader(f))[1:]):
+                try:
+                    return int(row[0])
+                except (IndexError, ValueError):
+                    continue  # a row cut short by a hard kill mid-write
+        return None
+
     def _open_csv(self, mode):
         ends_a_line = True
         if mode == "a":
@@ -339,9 +358,16 @@ class LossPlot(keras.callbacks.Callback):
 
     def plot(self):
         """Rewrites the PNG from the rows recorded so far (no-op before the first row)."""
+        figure = self.figure()
+        if figure is not None:
+            with atomic_write(self.png_path) as tmp:
+                figure.savefig(tmp, format="png")
+
+    def figure(self):
+        """The plot of the rows recorded so far, a matplotlib `Figure`; None before the first row."""
         steps = np.asarray(self.history["step"], dtype=np.float64)
         if not steps.size or not self.columns:
-            return
+            return None
         losses = [k for k in self.columns if k.endswith("loss")]
         others = [k for k in self.columns if not k.endswith("loss")]
         panels = [keys for keys in (losses, others) if keys]
@@ -374,9 +400,11 @@ class LossPlot(keras.callbacks.Callback):
             title = " and ".join(_LABELS.get(k, k) for k in keys)
             # Capitalise a label, never a raw metric key ("d_real" stays as it is).
             ax.set_title(title[:1].upper() + title[1:] if keys[0] in _LABELS else title)
+            # The loss panel shares one unit; the other holds diagnostics of their own kinds,
+            # named in its title and legend.
+            ax.set_ylabel("loss" if keys is losses else (_LABELS.get(keys[0], keys[0]) if len(keys) == 1 else "value"))
             ax.legend(loc="best")
             ax.grid(alpha=0.3)
         axes[-1].set_xlabel("generator step")
         figure.suptitle(f"per step (thin) and EMA {self.smoothing:g} (thick)", fontsize=9)
-        with atomic_write(self.png_path) as tmp:
-            figure.savefig(tmp, format="png")
+        return figure

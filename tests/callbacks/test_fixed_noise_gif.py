@@ -137,12 +137,90 @@ def test_labels_passed_to_generate(tmp_path, make_gan):
     np.testing.assert_array_equal(model.generate_calls[0], labels)
 
 
-def test_saved_noise_with_other_latent_dim_is_rejected(tmp_path, make_gan):
+def test_class_names_caption_the_rows_when_each_row_holds_one_class(tmp_path, make_gan, monkeypatch):
+    from keras_gans.callbacks import gif as gif_module
+
+    labels = np.repeat(np.arange(3), 3)  # a 3 x 3 grid, one class a row
+    assert gif_module._row_names(np.arange(9) % 3, ["cat", "dog", "owl"], 9) is None  # classes across rows
+    assert gif_module._row_names(labels, None, 9) is None
+    with pytest.raises(ValueError, match="labels must index class_names"):
+        FixedNoiseGIF(tmp_path, num_images=9, labels=labels, class_names=["cat", "dog"])
+    captions = []
+    real_caption = gif_module.add_caption
+    monkeypatch.setattr(gif_module, "add_caption", lambda grid, text: captions.append(text) or real_caption(grid, text))
+    gif = FixedNoiseGIF(tmp_path, num_images=9, labels=labels, class_names=["cat", "dog", "owl"])
+    gif.set_model(make_gan())
+    gif.set_params({"epochs": 1, "steps": 1, "verbose": 0})
+    gif.on_train_begin()
+    gif.on_epoch_begin(0)
+    assert captions == ["epoch 0 · rows: cat, dog, owl"]
+
+
+def test_saved_noise_with_other_latent_dim_is_rejected_on_resume(tmp_path, make_gan):
     np.save(tmp_path / "fixed_noise.npy", np.zeros((4, 7), np.float32))
     gif = FixedNoiseGIF(tmp_path, num_images=4)
     gif.set_model(make_gan(latent_dim=4))
+    gif.set_params({"epochs": 3, "steps": 1, "verbose": 0})
+    gif.on_train_begin()
     with pytest.raises(ValueError, match=r"\(4, 7\).*latent_dim=4"):
-        gif.on_train_begin()
+        gif.on_epoch_begin(1)  # resuming epoch 1 needs the run's own latents
+
+
+def test_a_new_run_draws_its_latents_again(tmp_path, make_gan, run_fit):
+    np.save(tmp_path / "fixed_noise.npy", np.zeros((4, 7), np.float32))
+    gif = FixedNoiseGIF(tmp_path, num_images=4, seed=3)
+    run_fit(make_gan(latent_dim=4), [gif], epochs=1, steps=1)
+    np.testing.assert_array_equal(np.load(tmp_path / "fixed_noise.npy"),
+                                  np.random.default_rng(3).standard_normal((4, 4)).astype(np.float32))
+
+
+def test_a_new_model_starts_a_new_gif_and_says_so_as_the_loss_plot_does(tmp_path, make_gan, run_fit, capsys):
+    # Issue 18: the README's snippet run twice into one folder continued the old GIF with the
+    # new model's frames ("epoch 2") while LossPlot overwrote its CSV.
+    from keras_gans.callbacks import LossPlot
+
+    def run():
+        run_fit(make_gan(), [FixedNoiseGIF(tmp_path, num_images=4), LossPlot(tmp_path)], epochs=2, steps=2)
+
+    run()
+    capsys.readouterr()
+    run()
+    printed = capsys.readouterr().out
+    assert "FixedNoiseGIF: a new run" in printed and "removed its 3 frame(s) and training.gif" in printed
+    assert "LossPlot: a new run" in printed and "overwriting" in printed
+    assert frame_names(tmp_path) == ["epoch_0000_step_0000000.png", "epoch_0001_step_0000002.png",
+                                     "epoch_0002_step_0000004.png"]
+    assert gif_frames(tmp_path).shape[0] == 3
+    rows = (tmp_path / "losses.csv").read_text().strip().splitlines()
+    assert [row.split(",")[:2] for row in rows[1:]] == [["1", "1"], ["2", "1"], ["3", "2"], ["4", "2"]]
+
+
+@pytest.mark.parametrize("append", [True, False])
+def test_append_decides_for_both_callbacks_alike(tmp_path, make_gan, run_fit, append):
+    from keras_gans.callbacks import LossPlot
+
+    for _ in range(2):
+        run_fit(make_gan(), [FixedNoiseGIF(tmp_path, num_images=4, append=append), LossPlot(tmp_path, append=append)],
+                epochs=1, steps=2)
+    frames = len(frame_names(tmp_path))
+    rows = len((tmp_path / "losses.csv").read_text().strip().splitlines()) - 1
+    # Continued: the start frame, then one a epoch of each fit; 2 rows a fit. Anew: one fit's.
+    assert (frames, rows) == ((3, 4) if append else (2, 2))
+
+
+def test_a_trained_model_whose_step_matches_the_frames_continues_them(tmp_path, make_gan, run_fit):
+    from keras_gans.callbacks import LossPlot
+    from keras_gans.models import WGANGP
+
+    model = WGANGP(*WGANGP.default_networks(8, 1, latent_dim=4, width=4), critic_steps=1, seed=0)
+    model.compile()
+    images = np.zeros((4, 8, 8, 1), np.float32)
+    for _ in range(2):  # new callbacks each time, as a notebook cell run again would make
+        model.fit(images, batch_size=2, epochs=1, verbose=0,
+                  callbacks=[FixedNoiseGIF(tmp_path, num_images=4), LossPlot(tmp_path)])
+    assert frame_names(tmp_path) == ["epoch_0000_step_0000000.png", "epoch_0001_step_0000002.png",
+                                     "epoch_0002_step_0000004.png"]
+    assert (tmp_path / "losses.csv").read_text().count("\n") == 1 + 4
 
 
 @pytest.mark.parametrize(
@@ -154,6 +232,7 @@ def test_saved_noise_with_other_latent_dim_is_rejected(tmp_path, make_gan):
         ({"fps": 0}, "fps must be a finite number > 0, got 0"),
         ({"fps": float("inf")}, "fps must be a finite number > 0, got inf"),
         ({"every_n_epochs": True}, "every_n_epochs must be an int >= 1, got True"),
+        ({"append": "yes"}, "append must be True or False, got 'yes'"),
         ({"gif_name": "x.png"}, "gif_name must end in .gif"),
         ({"num_images": 4, "labels": [0, 1]}, r"labels must be 4 ints.*shape \(2,\)"),
     ],

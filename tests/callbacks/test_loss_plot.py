@@ -116,9 +116,34 @@ def test_append_continues_steps_and_plots_whole_run(tmp_path, make_gan, run_fit)
     assert [int(r[1]) for r in rows] == [1, 1, 2, 2, 3, 3]
     assert resumed.history["step"] == [1, 2, 3, 4, 5, 6]
 
-    # Without append the file starts over.
-    run_fit(model, [LossPlot(tmp_path)], epochs=1, steps=2)
+    # Without append, a new model's fit starts the file over.
+    run_fit(make_gan(), [LossPlot(tmp_path)], epochs=1, steps=2)
     assert [int(r[0]) for r in read_csv(tmp_path / "losses.csv")[1]] == [1, 2]
+
+
+def test_a_second_fit_with_the_same_callback_continues_the_csv(tmp_path, make_gan, run_fit):
+    model, plot = make_gan(), LossPlot(tmp_path)
+    run_fit(model, [plot], epochs=1, steps=2)
+    run_fit(model, [plot], epochs=1, steps=2)  # Keras restarts at epoch 0; FixedNoiseGIF continues too
+    assert [(int(r[0]), int(r[1])) for r in read_csv(tmp_path / "losses.csv")[1]] == [(1, 1), (2, 1), (3, 2), (4, 2)]
+
+
+def test_a_foreign_csv_is_overwritten_by_a_new_run_but_not_continued(tmp_path, capsys):
+    (tmp_path / "losses.csv").write_text("a,b\n1,2\n")
+    drive(LossPlot(tmp_path, keys=("d_loss",)), [[1.0]])
+    assert read_csv(tmp_path / "losses.csv")[0] == ["step", "epoch", "d_loss"]
+    (tmp_path / "losses.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="not written by LossPlot"):
+        drive(LossPlot(tmp_path, keys=("d_loss",), append=True), [[1.0]])
+
+
+def test_every_panel_has_a_y_axis_label(tmp_path, make_gan, run_fit):
+    plot = LossPlot(tmp_path)
+    run_fit(make_gan(), [plot], epochs=1, steps=2)
+    assert [ax.get_ylabel() for ax in plot.figure().axes] == ["loss", "value"]
+    plot = LossPlot(tmp_path / "gp", keys=("d_loss", "gp"))
+    run_fit(make_gan(), [plot], epochs=1, steps=2)
+    assert [ax.get_ylabel() for ax in plot.figure().axes] == ["loss", "gradient penalty"]
 
 
 def test_resumed_fit_continues_the_csv_and_replaces_rows_after_its_epoch(tmp_path, make_gan, run_fit):
