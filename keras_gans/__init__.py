@@ -5,6 +5,8 @@ Each variant is a `keras.Model` subclass overriding `train_step`; train it with
 """
 
 import importlib as _importlib
+import os as _os
+import sys as _sys
 
 # The public names load on first use (PEP 562), so that `keras-gans --help` and argument
 # errors answer without importing Keras and TensorFlow (seconds, and their start-up log).
@@ -43,6 +45,20 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+def _in_command_line_tool():
+    """Whether this process is `keras-gans` (the console script or `python -m keras_gans.cli`)."""
+    argv = getattr(_sys, "orig_argv", _sys.argv)
+    return _os.path.basename(_sys.argv[0]).startswith("keras-gans") or "keras_gans.cli" in argv
+
+
+# Outside the command line tool the variants are imported now: importing registers each class
+# with Keras, which `keras.models.load_model` needs to rebuild a saved model (Keras imports only
+# its own packages by a saved module name). The tool imports them when a command needs them.
+if not _in_command_line_tool():
+    _check_backend()
+    _importlib.import_module("keras_gans.models")
 
 
 __version__ = "0.1.0"

@@ -32,3 +32,15 @@ def test_old_file_loads_and_trains_on(filename, cls, num_classes):
     assert all(np.isfinite(v[-1]) for v in history.history.values())
     assert int(model.g_optimizer.iterations) == 2 * steps
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.generator.get_weights()))
+
+
+def test_import_keras_gans_is_enough_to_load_a_saved_model():
+    # A fresh process: `import keras_gans` must register the variants with Keras.
+    import subprocess
+    import sys
+
+    path = os.path.join(FIXTURES, "wgan_gp_5f93755.keras")
+    script = f"import keras, keras_gans; print(type(keras.models.load_model({path!r})).__name__)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                         cwd=os.path.normpath(os.path.join(FIXTURES, "..", "..")))
+    assert out.returncode == 0 and out.stdout.strip().endswith("WGANGP"), out.stderr[-2000:]
