@@ -163,7 +163,8 @@ def build_parser():
     sample.add_argument("--out", default="grid.png", help="the PNG to write")
     sample.add_argument("--seed", type=int, default=0, help="seed of the latent vectors")
     sample.add_argument("--labels", default=None, metavar="K,K,...",
-                        help="conditional generators: class of each image, comma-separated and repeated to --n; "
+                        help="conditional generators: class of each image (an index, or a name the model was "
+                        "trained with), comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
     export = commands.add_parser(
         "export",
@@ -304,8 +305,10 @@ def _load(data, name, args, option="--dataset", **kwargs):
     given = _dataset_options(args)
     try:
         return data.load(name, **kwargs, **given)
-    except TypeError as error:
-        refused = [key for key in given if f"unexpected keyword argument '{key}'" in str(error)]
+    except (TypeError, ValueError) as error:
+        # data.load names the keywords a dataset does not take: "cache, source do not apply to ..."
+        named = str(error).split(" do", 1)[0].split(", ") if " not apply to dataset " in str(error) else []
+        refused = [key for key in given if key in named or f"unexpected keyword argument '{key}'" in str(error)]
         if not refused:
             raise
         raise ValueError(f"--{refused[0].replace('_', '-')} does not apply to {option} {name!r}") from None
@@ -513,11 +516,15 @@ def _sample_labels(args, description):
     import numpy as np
 
     num_classes = (description or {}).get("num_classes")
+    names = (description or {}).get("class_names") or []
     if args.labels is not None:
+        # Each label is a class index or, when the export recorded them, a class name.
+        texts = [text.strip() for text in args.labels.split(",")]
         try:
-            chosen = [int(text) for text in args.labels.split(",")]
+            chosen = [names.index(text) if text in names else int(text) for text in texts]
         except ValueError:
-            raise ValueError(f"--labels must be comma-separated ints, got {args.labels!r}") from None
+            known = f" or class names ({', '.join(names)})" if names else ""
+            raise ValueError(f"--labels must be comma-separated ints{known}, got {args.labels!r}") from None
         bad = [k for k in chosen if k < 0 or (num_classes is not None and k >= num_classes)]
         if bad:
             raise ValueError(f"--labels must lie in [0, {num_classes}), got {bad}")

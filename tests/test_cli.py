@@ -180,7 +180,9 @@ def test_help_explains_every_option():
 @pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["sample", "--help"], ["train", "gan-x"],
                                   ["train", "wgan-gp", "--epochs", "0"]])
 def test_help_and_argument_errors_do_not_import_tensorflow(argv):
-    code = ("import sys\nfrom keras_gans import cli\ntry:\n    cli.main(%r)\nexcept SystemExit:\n    pass\n"
+    # As the `keras-gans` console script runs it: argv[0] names the tool (a plain `import keras_gans`
+    # elsewhere imports the variants, to register them with Keras for load_model).
+    code = ("import sys\nsys.argv[0] = 'keras-gans'\nfrom keras_gans import cli\ntry:\n    cli.main(%r)\nexcept SystemExit:\n    pass\n"
             "print('tensorflow' in sys.modules, 'keras' in sys.modules)" % (argv,))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr[-2000:]
@@ -233,7 +235,9 @@ def test_sample_a_conditional_generator_one_class_per_row(tmp_path, capsys):
     args = ["train", "cgan", *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
     assert cli.main(args) == 0
     description = json.loads((out / "generator" / "keras_gans_export.json").read_text())
-    assert description == {"latent_dim": 8, "num_classes": 10, "image_shape": [16, 16, 1], "value_range": [-1.0, 1.0]}
+    assert description == {"input": "z", "latent_dim": 8, "input_shape": [8], "num_classes": 10,
+                           "class_names": [str(k) for k in range(10)], "image_shape": [16, 16, 1],
+                           "value_range": [-1.0, 1.0]}
     assert cli.main(["sample", str(out / "generator"), "--n", "100", "--out", str(tmp_path / "grid.png")]) == 0
     assert cli.main(["sample", str(out / "generator"), "--n", "4", "--labels", "3,7", "--out", str(tmp_path / "g.png")]) == 0
     assert cli.main(["sample", str(out / "generator"), "--labels", "3,12", "--out", str(tmp_path / "x.png")]) == 2
@@ -245,6 +249,15 @@ def test_sample_labels_default_to_classes_in_order():
     np.testing.assert_array_equal(cli._sample_labels(args, {"num_classes": 3}), [0, 0, 0, 1, 1, 1, 2, 2, 2])
     with pytest.raises(ValueError, match="number of classes is unknown"):
         cli._sample_labels(args, None)
+
+
+def test_sample_labels_by_the_class_names_the_export_recorded():
+    description = {"num_classes": 3, "class_names": ["bird", "cat", "dog"]}
+    args = cli.build_parser().parse_args(["sample", "g", "--n", "4", "--labels", "cat,dog"])
+    np.testing.assert_array_equal(cli._sample_labels(args, description), [1, 2, 1, 2])
+    args = cli.build_parser().parse_args(["sample", "g", "--labels", "fish"])
+    with pytest.raises(ValueError, match=r"ints or class names \(bird, cat, dog\), got 'fish'"):
+        cli._sample_labels(args, description)
 
 
 def test_labels_for_an_unconditional_generator_are_refused(run_dir, capsys):
