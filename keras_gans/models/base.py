@@ -9,6 +9,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import _validation
+from keras_gans.networks import packing
+
 
 class BaseGAN(keras.Model):
     """Base class of the GAN variants: a generator, a discriminator and their updates.
@@ -41,6 +44,12 @@ class BaseGAN(keras.Model):
         latent_dim: size of z; inferred from the generator's input when None.
         num_classes: number of classes of a conditional model; None if unconditional.
         seed: seed of the latent, label and mixing-weight draws in `train_step`.
+        pack: samples per discriminator input (PacGAN, Lin et al. 2018), >= 1. With
+            m > 1 the discriminator judges m real or m generated samples concatenated
+            along their last axis (`keras_gans.networks.packing`), wherever it is
+            called; build it for packs (`build_mlp_discriminator(..., pack=m)`,
+            `build_critic(..., pack=m)`). Batch sizes must be multiples of m.
+            Unconditional variants only.
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """
 
@@ -49,7 +58,8 @@ class BaseGAN(keras.Model):
     conditional = False
 
     def __init__(
-        self, generator, discriminator, *, critic_steps=1, latent_dim=None, num_classes=None, seed=None, **kwargs
+        self, generator, discriminator, *, critic_steps=1, latent_dim=None, num_classes=None, seed=None, pack=1,
+        **kwargs
     ):
         super().__init__(**kwargs)
         for role, net in (("generator", generator), ("discriminator", discriminator)):
@@ -68,6 +78,7 @@ class BaseGAN(keras.Model):
         if self.conditional and num_classes is None:
             raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         _check_conditioning(generator, num_classes)
+        self.pack = _check_pack(pack, generator, discriminator, num_classes)
         self.generator = generator
         self.discriminator = discriminator
         self.critic_steps = critic_steps
@@ -255,13 +266,14 @@ class BaseGAN(keras.Model):
         """
         arguments = _FIT_SIGNATURE.bind(self, x, y, batch_size, *args, **kwargs).arguments
         _check_fit_arguments(arguments)
+        packing.check_pack_batch(arguments.get("batch_size"), self.pack)
         if isinstance(x, (np.ndarray, tf.Tensor)):
             self._check_arrays(x, y)
         elif isinstance(x, tf.data.Dataset):
             self._check_dataset(x)
-        if self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
+        if (self.critic_steps > 1 or self.pack > 1) and isinstance(x, (np.ndarray, tf.Tensor)):
             # Arrays become a dataset of full batches, reshuffled each epoch, so that the
-            # last batch of an epoch cannot leave a critic step short or empty.
+            # last batch of an epoch cannot leave a critic step short or empty (or a pack short).
             slices = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
             if kwargs.get("shuffle", True):
                 slices = slices.shuffle(len(x), seed=self.seed, reshuffle_each_iteration=True)
@@ -354,7 +366,8 @@ class BaseGAN(keras.Model):
                 "real": self.discriminate(real_images, real_labels),
                 "fake": self.discriminate(fake_images, fake_labels),
             }
-        count = ops.shape(real_images)[0]
+        # Packs of m never straddle the real / fake boundary: the real batch is a multiple of m.
+        count = ops.shape(real_images)[0] // self.pack
         images = ops.concatenate([ops.cast(real_images, fake_images.dtype), fake_images], axis=0)
         labels = None if real_labels is None else ops.concatenate([real_labels, fake_labels], axis=0)
         joint = self.discriminate(images, labels)
@@ -459,7 +472,11 @@ class BaseGAN(keras.Model):
         return self.generator([z, labels], training=training), labels
 
     def discriminate(self, images, labels=None, training=True):
-        """Discriminator outputs, passing labels when it takes them as a second input."""
+        """Discriminator outputs, passing labels when it takes them as a second input.
+
+        With `pack` m > 1 the images go in as packs of m (B / m outputs).
+        """
+        images = packing.pack_samples(images, self.pack)
         if len(self.discriminator.inputs) > 1:
             return self.discriminator([images, labels], training=training)
         return self.discriminator(images, training=training)
@@ -468,8 +485,11 @@ class BaseGAN(keras.Model):
         """The discriminator's realness score per image, (N,), in inference mode.
 
         Higher means judged more real. For a multi-output discriminator (ACGAN) it is
-        the first output, the real/fake head. Used by `BestSamples`.
+        the first output, the real/fake head. Used by `BestSamples`. With `pack` m > 1
+        each image is judged as a pack of m copies of itself.
         """
+        if self.pack > 1:
+            images = ops.repeat(ops.convert_to_tensor(images), self.pack, axis=0)
         outputs = self.discriminate(images, labels, training=False)
         if isinstance(outputs, (list, tuple)):
             outputs = outputs[0]
@@ -481,12 +501,13 @@ class BaseGAN(keras.Model):
         `images` is anything with `shape` and `dtype`: a tensor, a `tf.TensorSpec` or a
         numpy array. Any float dtype is accepted (the discriminator casts it).
         """
-        expected = tuple(self.discriminator.inputs[0].shape[1:])
+        expected = packing.unpacked_shape(self.discriminator.inputs[0].shape[1:], self.pack)
         shape = tuple(images.shape)
         if shape[1:] != expected:
             raise ValueError(
                 f"the dataset yields images of shape {shape}, but the "
                 f"discriminator takes (batch, {', '.join(map(str, expected))})"
+                + (f" (in packs of pack={self.pack})" if self.pack > 1 else "")
             )
         dtype = tf.as_dtype(images.dtype)
         if not dtype.is_floating:
@@ -698,6 +719,8 @@ class BaseGAN(keras.Model):
         }
         if self.num_classes is not None:
             config["num_classes"] = self.num_classes
+        if self.pack > 1:
+            config["pack"] = self.pack
         return config
 
     @classmethod
@@ -767,6 +790,22 @@ def _assert_image_values(images):
 def mean_probability(logits):
     """E[sigmoid(logit)]: a BCE discriminator's mean belief that its inputs are real (a metric)."""
     return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
+
+
+def _check_pack(pack, generator, discriminator, num_classes):
+    """`pack` as an int, checked against the conditioning and the networks' shapes."""
+    pack = _validation.positive_int("pack", pack)
+    if pack > 1 and num_classes is not None:
+        raise ValueError(f"pack={pack} is for unconditional models; got num_classes={num_classes}")
+    if pack > 1 and generator.outputs and discriminator.inputs:
+        sample = tuple(generator.outputs[0].shape[1:])
+        if packing.packed_shape(sample, pack) != tuple(discriminator.inputs[0].shape[1:]):
+            raise ValueError(
+                f"pack={pack}: the discriminator must take packs of {pack} generated samples of shape {sample}, "
+                f"{packing.packed_shape(sample, pack)}, got inputs of shape {tuple(discriminator.inputs[0].shape[1:])}; "
+                f"build it with pack={pack}"
+            )
+    return pack
 
 
 def _check_conditioning(generator, num_classes):

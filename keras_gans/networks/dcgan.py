@@ -9,6 +9,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers import ReparametrizedSpectralNormalization
+from keras_gans.networks import packing
 
 # Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
 # reference code (Torch's momentum 0.1). Keras' 0.99 needs hundreds of steps before an
@@ -128,6 +129,7 @@ def build_critic(
     kernel_constraint=None,
     output_bias=False,
     num_classes=None,
+    pack=1,
 ):
     """Builds a DCGAN critic: strided convolutions, LeakyReLU 0.2, a linear score.
 
@@ -160,9 +162,12 @@ def build_critic(
             cross-entropy and least-squares discriminators, where it matters.
         num_classes: None, or an int >= 2 for an ACGAN discriminator: a second head,
             `Dense(num_classes)` on the features, named "class_logits".
+        pack: images per input (PacGAN): the input has `pack * channels` channels,
+            m images concatenated channel-wise (`keras_gans.networks.packing`).
 
     Returns:
-        A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 scores, or,
+        A `keras.Model` mapping (N, S, S, channels) (with `pack` m, (N, S, S, m
+        channels)) to (N, 1) float32 scores, or,
         with `num_classes`, to `[scores (N, 1), class_logits (N, num_classes)]`,
         both float32.
 
@@ -188,7 +193,7 @@ def build_critic(
     check_channels(channels)
     _check_positive(width=width)
     num_classes = check_num_classes(num_classes, allow_none=True)
-    images = keras.Input((image_size, image_size, channels), name="images")
+    images = keras.Input(packing.packed_shape((image_size, image_size, channels), pack), name="images")
     return _critic(
         images,
         images,
@@ -213,6 +218,7 @@ def build_discriminator(
     kernel_constraint=None,
     output_bias=True,
     num_classes=None,
+    pack=1,
 ):
     """Builds the DCGAN discriminator: `build_critic` with batch norm and a biased logit.
 
@@ -231,6 +237,7 @@ def build_discriminator(
         kernel_constraint: a Keras constraint on every trainable weight, or None.
         output_bias: whether the logit layer has a bias.
         num_classes: None, or an int >= 2 for an ACGAN "class_logits" head.
+        pack: images per input (PacGAN), concatenated channel-wise.
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and
@@ -255,6 +262,7 @@ def build_discriminator(
         kernel_constraint=kernel_constraint,
         output_bias=output_bias,
         num_classes=num_classes,
+        pack=pack,
     )
 
 

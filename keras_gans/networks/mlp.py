@@ -11,6 +11,7 @@ import math
 import keras
 from keras import layers
 
+from keras_gans.networks import packing
 from keras_gans.networks._labels import label_input, one_hot
 from keras_gans.networks.dcgan import _check_positive, _WeightOptions, check_num_classes
 
@@ -85,6 +86,7 @@ def build_mlp_discriminator(
     kernel_constraint=None,
     dropout=0.0,
     name="discriminator",
+    pack=1,
 ):
     """Builds a fully connected discriminator: flatten -> LeakyReLU dense layers -> one score.
 
@@ -100,10 +102,13 @@ def build_mlp_discriminator(
         kernel_constraint: a Keras constraint (or its name) on every kernel and bias, or None.
         dropout: dropout rate after each hidden layer, in [0, 1).
         name: name of the Functional model.
+        pack: samples per input (PacGAN): the input's last axis is `pack` times
+            `input_shape`'s, m samples concatenated (`keras_gans.networks.packing`).
 
     Returns:
         A `keras.Model` mapping (N, *input_shape) float (with `num_classes`,
-        `[images, labels (N,) int32]`) to (N, 1) float32 scores.
+        `[images, labels (N,) int32]`; with `pack` m, (N, ..., m * C) packs) to
+        (N, 1) float32 scores.
 
     Raises:
         ValueError: naming the bad value of any argument.
@@ -112,12 +117,15 @@ def build_mlp_discriminator(
     >>> d = build_mlp_discriminator((2,), hidden=(16, 16), spectral_norm=True)
     >>> tuple(d.output.shape), d.output.dtype
     ((None, 1), 'float32')
+    >>> tuple(build_mlp_discriminator((2,), hidden=(16,), pack=4).input.shape)  # PacGAN4
+    (None, 8)
 
     Reference:
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
+        Lin et al. "PacGAN: The power of two samples in generative adversarial networks", NeurIPS 2018.
     """
-    input_shape = _check_shape("input_shape", input_shape)
+    input_shape = packing.packed_shape(_check_shape("input_shape", input_shape), pack)
     hidden = _check_hidden(hidden)
     num_classes = check_num_classes(num_classes, allow_none=True)
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
