@@ -2,9 +2,10 @@
 
 A packed discriminator takes m samples concatenated along their last (feature or channel)
 axis: a (B, ..., C) batch becomes (B / m, ..., m * C), member j of pack i being sample
-`i * m + j`. Real samples are packed with real ones and generated with generated ones, so a
-pack is a draw from P^m or Q^m and a mode the generator drops shows up m times as often in
-the packs it cannot produce (the paper's Sec. 3). These are pure functions of the samples;
+`i * m + j`. Real samples are packed with real ones and generated with generated ones, so the
+discriminator tells P^m from Q^m; when Q misses part of P's mass, the total variation between
+P^m and Q^m grows with m, which penalises mode collapse more (the paper's Sec. 3-4). These are
+pure functions of the samples;
 `keras_gans.models.BaseGAN(pack=m)` applies them wherever its discriminator is called.
 """
 
