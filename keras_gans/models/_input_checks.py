@@ -144,6 +144,7 @@ class InputChecksMixin:
             raise ValueError(
                 f"the dataset yields images of shape {shape}, but the "
                 f"discriminator takes (batch, {', '.join(map(str, expected))})"
+                + (f" (in packs of pack={self.pack})" if self.pack > 1 else "")
             )
         dtype = tf.as_dtype(images.dtype)
         if not dtype.is_floating:

@@ -22,6 +22,9 @@ class SamplingMixin:
         Higher means judged more real. For a multi-output discriminator (ACGAN) it is
         the first output, the real/fake head. Used by `BestSamples`.
         """
+        if self.pack > 1:
+            # Each image is judged as a pack of m copies of itself.
+            images = ops.repeat(ops.convert_to_tensor(images), self.pack, axis=0)
         outputs = self.discriminate(images, labels, training=False)
         if isinstance(outputs, (list, tuple)):
             outputs = outputs[0]

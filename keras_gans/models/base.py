@@ -14,6 +14,7 @@ from keras_gans.models._input_checks import InputChecksMixin, check_fit_argument
 from keras_gans.models._noise import NoiseMixin
 from keras_gans.models._players import PlayersMixin
 from keras_gans.models._sampling import SamplingMixin
+from keras_gans.networks import packing
 
 
 class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.Model):
@@ -51,6 +52,12 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         latent_dim: size of z; inferred from the generator's input when None.
         num_classes: number of classes of a conditional model; None if unconditional.
         seed: seed of the latent, label and mixing-weight draws in `train_step`.
+        pack: samples per discriminator input (PacGAN, Lin et al. 2018), >= 1. With
+            m > 1 the discriminator judges m real or m generated samples concatenated
+            along their last axis (`keras_gans.networks.packing`), wherever it is
+            called; build it for packs (`build_mlp_discriminator(..., pack=m)`,
+            `build_critic(..., pack=m)`). Batch sizes must be multiples of m.
+            Unconditional variants only.
         class_names: one name per class of a conditional model, in label order (e.g.
             from `keras_gans.data.dataset_info`); saved with the model and its export,
             so that samples and captions can name classes.
@@ -87,7 +94,7 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
 
     def __init__(
         self, generator, discriminator, *, critic_steps=None, latent_dim=None, num_classes=None, seed=None,
-        class_names=None, **kwargs
+        pack=1, class_names=None, **kwargs
     ):
         networks = {"generator": generator, "discriminator": discriminator}
         networks.update({name: kwargs.pop(name, None) for name, _ in self.players if name not in networks})
@@ -103,6 +110,7 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
             raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         self.num_classes = self._check_conditioning(num_classes)
         self.class_names = self._check_class_names(class_names)
+        self.pack = self._check_pack(pack)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
@@ -145,6 +153,19 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
             )
         return names
 
+    def _check_pack(self, pack):
+        pack = _validation.positive_int("pack", pack)
+        if pack > 1 and self.num_classes is not None:
+            raise ValueError(f"pack={pack} is for unconditional models; got num_classes={self.num_classes}")
+        if pack > 1 and self.generator.outputs and self.discriminator.inputs:
+            sample, taken = tuple(self.generator.outputs[0].shape[1:]), tuple(self.discriminator.inputs[0].shape[1:])
+            if packing.packed_shape(sample, pack) != taken:
+                raise ValueError(
+                    f"pack={pack}: the discriminator must take packs of {pack} generated samples of shape {sample}, "
+                    f"{packing.packed_shape(sample, pack)}, got inputs of shape {taken}; build it with pack={pack}"
+                )
+        return pack
+
     def check_networks(self):
         """Raises a ValueError when the networks do not fit the variant (called by `__init__`)."""
 
@@ -160,8 +181,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
 
     @property
     def data_shape(self):
-        """The shape of one real sample, as the discriminator takes it."""
-        return tuple(self.discriminator.inputs[0].shape[1:])
+        """The shape of one real sample (the discriminator takes `pack` of them at once)."""
+        return packing.unpacked_shape(self.discriminator.inputs[0].shape[1:], self.pack)
 
     @property
     def metrics(self):
@@ -254,8 +275,10 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         full step raises instead of returning an empty history.
         """
         check_fit_arguments(self, x, y, batch_size, args, kwargs)
+        packing.check_pack_batch(batch_size, self.pack)
         self.check_fit_data(x, y)
-        if self.critic_steps > 1 and isinstance(x, (np.ndarray, tf.Tensor)):
+        # Full batches only where a short last batch could leave a critic update (or a pack) short.
+        if (self.critic_steps > 1 or self.pack > 1) and isinstance(x, (np.ndarray, tf.Tensor)):
             x = _batching.array_batches(x, y, batch_size, kwargs.get("shuffle", True), self.seed)
             y = batch_size = None
         if isinstance(x, tf.data.Dataset):
@@ -337,7 +360,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
                 "real": self.discriminate(real_images, real_labels),
                 "fake": self.discriminate(fake_images, fake_labels),
             }
-        count = ops.shape(real_images)[0]
+        # Packs of m never straddle the real / fake boundary: the real batch is a multiple of m.
+        count = ops.shape(real_images)[0] // self.pack
         images = ops.concatenate([ops.cast(real_images, fake_images.dtype), fake_images], axis=0)
         labels = None if real_labels is None else ops.concatenate([real_labels, fake_labels], axis=0)
         joint = self.discriminate(images, labels)
@@ -404,7 +428,11 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         return self.generator(inputs, training=training), labels
 
     def discriminate(self, images, labels=None, training=True):
-        """Discriminator outputs, passing labels when it takes them as a second input."""
+        """Discriminator outputs, passing labels when it takes them as a second input.
+
+        With `pack` m > 1 the images go in as packs of m (B / m outputs).
+        """
+        images = packing.pack_samples(images, self.pack)
         if len(self.discriminator.inputs) > 1:
             return self.discriminator([images, labels], training=training)
         return self.discriminator(images, training=training)
@@ -419,6 +447,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
             config["num_classes"] = self.num_classes
         if self.class_names is not None:
             config["class_names"] = list(self.class_names)
+        if self.pack > 1:
+            config["pack"] = self.pack
         return {**config, **{key: getattr(self, key) for key in self.config_keys}}
 
     @classmethod

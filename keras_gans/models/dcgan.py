@@ -7,7 +7,7 @@ from keras import ops
 from keras_gans import _validation, losses
 from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN, mean_probability
-from keras_gans.networks import build_dcgan_pair
+from keras_gans.networks import build_dcgan_pair, packing
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -114,8 +114,9 @@ class DCGAN(BaseGAN):
             # One call on real and fake together: in separate training-mode calls, batch norm
             # would centre each batch's features on the same beta, hiding the very difference
             # in means that feature matching is meant to close.
-            count = ops.shape(images)[0]
-            features = self.feature_extractor(ops.concatenate([ops.cast(images, fake.dtype), fake], 0), training=True)
+            count = ops.shape(images)[0] // self.pack
+            both = packing.pack_samples(ops.concatenate([ops.cast(images, fake.dtype), fake], 0), self.pack)
+            features = self.feature_extractor(both, training=True)
             # ||E[f(x)] - E[f(G(z))]||_2^2  (Salimans et al. Sec. 3.1)
             g_loss = losses.feature_matching_loss(features[:count], features[count:])
         self.apply_gradients(self.g_optimizer, g_loss, tape, self.generator)

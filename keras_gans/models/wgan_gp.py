@@ -7,7 +7,7 @@ from keras import ops
 from keras_gans import _validation, losses
 from keras_gans.models._defaults import Defaults, adam
 from keras_gans.models.base import BaseGAN
-from keras_gans.networks import build_critic, build_generator
+from keras_gans.networks import build_critic, build_generator, packing
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -69,9 +69,12 @@ class WGANGP(BaseGAN):
     def discriminator_step(self, real):
         # Overridden, not just the loss: the penalty needs the images themselves.
         real = self.images_of(real)
-        batch_size = ops.shape(real)[0]
+        count = ops.shape(real)[0]
         # fake_batch, not fake_for(real): one shape read a critic step (each is a graph op).
-        fake, _ = self.fake_batch(batch_size)
+        fake, _ = self.fake_batch(count)
+        # PacGAN: the critic and its penalty see packs of m (x_hat between a real and a fake pack).
+        real, fake = packing.pack_samples(real, self.pack), packing.pack_samples(fake, self.pack)
+        batch_size = count // self.pack
         # alpha ~ U[0, 1], one per sample (Algorithm 1, line 4), shaped to broadcast over
         # whatever a sample is: an image (H, W, C) or a point of a toy set (2,).
         alpha = self.random_uniform([batch_size] + [1] * (len(real.shape) - 1))

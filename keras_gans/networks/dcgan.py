@@ -11,6 +11,7 @@ from keras import layers
 from keras_gans import _validation as validation
 from keras_gans._validation import base_resolution
 from keras_gans.layers import ReparametrizedSpectralNormalization
+from keras_gans.networks import packing
 
 # Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
 # reference code (Torch's momentum 0.1). Keras' 0.99 needs hundreds of steps before an
@@ -72,6 +73,7 @@ def build_critic(
     kernel_constraint=None,
     output_bias=False,
     num_classes=None,
+    pack=1,
 ):
     """Builds a DCGAN critic: strided convolutions, LeakyReLU 0.2, a linear score.
 
@@ -104,9 +106,12 @@ def build_critic(
             cross-entropy and least-squares discriminators, where it matters.
         num_classes: None, or an int >= 2 for an ACGAN discriminator: a second head,
             `Dense(num_classes)` on the features, named "class_logits".
+        pack: images per input (PacGAN): the input has `pack * channels` channels,
+            m images concatenated channel-wise (`keras_gans.networks.packing`).
 
     Returns:
-        A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 scores, or,
+        A `keras.Model` mapping (N, S, S, channels) (with `pack` m, (N, S, S, m
+        channels)) to (N, 1) float32 scores, or,
         with `num_classes`, to `[scores (N, 1), class_logits (N, num_classes)]`,
         both float32.
 
@@ -131,7 +136,7 @@ def build_critic(
     image_size, channels = validation.image_size(image_size), validation.channels(channels)
     width, num_classes = validation.positive_int("width", width), validation.num_classes(num_classes, allow_none=True)
     _, doublings = base_resolution(image_size)
-    images = keras.Input((image_size, image_size, channels), name="images")
+    images = keras.Input(packing.packed_shape((image_size, image_size, channels), pack), name="images")
     return _critic(
         images,
         images,
@@ -164,7 +169,8 @@ def build_discriminator(
         name: name of the Functional model.
         output_bias: whether the logit layer has a bias.
         **critic_options: the other arguments of `build_critic`, with its defaults:
-            `spectral_norm`, `kernel_constraint`, `num_classes` (an ACGAN "class_logits" head).
+            `spectral_norm`, `kernel_constraint`, `num_classes` (an ACGAN "class_logits" head),
+            `pack` (PacGAN: images per input, concatenated channel-wise).
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and

@@ -12,6 +12,7 @@ import keras
 from keras import layers
 
 from keras_gans import _validation as validation
+from keras_gans.networks import packing
 from keras_gans.networks._labels import label_input, one_hot
 from keras_gans.networks.dcgan import _WeightOptions
 
@@ -86,6 +87,7 @@ def build_mlp_discriminator(
     kernel_constraint=None,
     dropout=0.0,
     name="discriminator",
+    pack=1,
 ):
     """Builds a fully connected discriminator: flatten -> LeakyReLU dense layers -> one score.
 
@@ -101,10 +103,13 @@ def build_mlp_discriminator(
         kernel_constraint: a Keras constraint (or its name) on every kernel and bias, or None.
         dropout: dropout rate after each hidden layer, in [0, 1).
         name: name of the Functional model.
+        pack: samples per input (PacGAN): the input's last axis is `pack` times
+            `input_shape`'s, m samples concatenated (`keras_gans.networks.packing`).
 
     Returns:
         A `keras.Model` mapping (N, *input_shape) float (with `num_classes`,
-        `[images, labels (N,) int32]`) to (N, 1) float32 scores.
+        `[images, labels (N,) int32]`; with `pack` m, (N, ..., m * C) packs) to
+        (N, 1) float32 scores.
 
     Raises:
         ValueError: naming the bad value of any argument.
@@ -113,12 +118,16 @@ def build_mlp_discriminator(
     >>> d = build_mlp_discriminator((2,), hidden=(16, 16), spectral_norm=True)
     >>> tuple(d.output.shape), d.output.dtype
     ((None, 1), 'float32')
+    >>> tuple(build_mlp_discriminator((2,), hidden=(16,), pack=4).input.shape)  # PacGAN4
+    (None, 8)
 
     Reference:
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
+        Lin et al. "PacGAN: The power of two samples in generative adversarial networks", NeurIPS 2018.
     """
-    input_shape, hidden = validation.positive_ints("input_shape", input_shape), validation.positive_ints("hidden", hidden)
+    input_shape = packing.packed_shape(validation.positive_ints("input_shape", input_shape), pack)
+    hidden = validation.positive_ints("hidden", hidden)
     num_classes = validation.num_classes(num_classes, allow_none=True)
     dropout = validation.number("dropout", dropout, low=0, high=1, high_open=True)
     options = _WeightOptions(spectral_norm, kernel_constraint, initializer=keras.initializers.GlorotUniform)
