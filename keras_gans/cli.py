@@ -111,7 +111,7 @@ def build_parser():
     train.add_argument(
         "--cache",
         default=None,
-        help="with celeba or a folder/zip: 'memory', or a file path where the first epoch stores the "
+        help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the first epoch stores the "
         "cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again; "
         "default: decode every epoch",
     )
