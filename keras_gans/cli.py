@@ -111,8 +111,8 @@ def build_parser():
     train.add_argument(
         "--cache",
         default=None,
-        help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the first epoch stores the "
-        "cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again; "
+        help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the "
+        "first epoch stores the cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again; "
         "default: decode every epoch",
     )
     train.add_argument("--image-size", type=_positive_int, default=64,
