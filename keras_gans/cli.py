@@ -112,8 +112,8 @@ def build_parser():
         "--cache",
         default=None,
         help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the "
-        "first epoch stores the cropped, resized images (uint8) and later epochs read them instead of decoding JPEGs again; "
-        "default: decode every epoch",
+        "first epoch stores the cropped, resized images (uint8) and later epochs read them instead of "
+        "decoding JPEGs again; default: decode every epoch",
     )
     train.add_argument("--image-size", type=_positive_int, default=64,
                        help="side of the square images: 4 to 7 times a power of two, >= 8 (16, 28, 32, 64, ...)")
