@@ -49,9 +49,9 @@ def pack_samples(samples, pack):
         adversarial networks", NeurIPS 2018. https://arxiv.org/abs/1712.04086
     """
     pack = _validation.positive_int("pack", pack)
-    samples = ops.convert_to_tensor(samples)
     if pack == 1:
         return samples
+    samples = ops.convert_to_tensor(samples)
     rank = len(samples.shape)
     if rank < 2:
         raise ValueError(f"pack_samples needs a batch of samples (B, ..., C), got shape {tuple(samples.shape)}")
