@@ -30,7 +30,7 @@ def test_images_pack_along_channels_and_each_member_is_a_different_sample():
 
 def test_pack_one_is_the_identity():
     x = np.random.default_rng(0).standard_normal((5, 3)).astype("float32")
-    np.testing.assert_array_equal(pack_samples(x, 1).numpy(), x)
+    assert pack_samples(x, 1) is x  # as it is: numpy stays numpy (the discriminators mix it with labels)
 
 
 @pytest.mark.parametrize("pack", [0, -2, 2.0, True, "2"])
