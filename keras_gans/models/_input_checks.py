@@ -1,4 +1,4 @@
-"""What `fit`, `train_step` and `generate` check about their inputs (a mixin of BaseGAN).
+"""What BaseGAN checks of what it is given: constructor arguments, `fit`'s data, each step's batch, labels (a mixin).
 
 Bad input is refused before the first step, naming the value: `fit`'s counts, images of
 the wrong shape, dtype or range, labels that are not class indices, an empty dataset.
@@ -15,6 +15,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import _validation
+from keras_gans.networks import packing
 
 _FIT_SIGNATURE = inspect.signature(keras.Model.fit)
 # Real images must lie in [-1, 1], the range of the generators' tanh; a little slack for
@@ -69,7 +70,59 @@ def assert_image_values(images):
 
 
 class InputChecksMixin:
-    """The checks of images and class labels that `BaseGAN` runs on what it is given."""
+    """The checks `BaseGAN` runs on what it is given: constructor arguments, images and class labels."""
+
+    # ------------------------------------------------- the constructor's arguments
+
+    def _check_latent_dim(self, latent_dim):
+        if self.generator_input != "latent":
+            if latent_dim is not None:
+                raise ValueError(f"{type(self).__name__} translates images: latent_dim must be None, got {latent_dim!r}")
+            return None
+        inferred = self.generator.inputs[0].shape[-1] if self.generator.inputs else None
+        latent_dim = _validation.positive_int("latent_dim", inferred if latent_dim is None else latent_dim)
+        if inferred is not None and inferred != latent_dim:
+            raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
+        return latent_dim
+
+    def _check_conditioning(self, num_classes):
+        takes_labels = len(self.generator.inputs) > 1
+        if num_classes is None:
+            if takes_labels:
+                raise ValueError(f"the generator takes [{self.input_name}, labels]: pass num_classes for a conditional model")
+            return None
+        num_classes = _validation.num_classes(num_classes)
+        if not takes_labels:
+            raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
+        return num_classes
+
+    def _check_class_names(self, class_names):
+        if class_names is None:
+            return None
+        names = tuple(class_names) if isinstance(class_names, (list, tuple)) else None
+        if self.num_classes is None or names is None or len(names) != self.num_classes or not all(
+            isinstance(name, str) for name in names
+        ):
+            raise ValueError(
+                f"class_names must be {self.num_classes} strings, one per class, for a conditional model; "
+                f"got {class_names!r}"
+            )
+        return names
+
+    def _check_pack(self, pack):
+        pack = _validation.positive_int("pack", pack)
+        if pack > 1 and self.num_classes is not None:
+            raise ValueError(f"pack={pack} is for unconditional models; got num_classes={self.num_classes}")
+        if pack > 1 and self.generator.outputs and self.discriminator.inputs:
+            sample, taken = tuple(self.generator.outputs[0].shape[1:]), tuple(self.discriminator.inputs[0].shape[1:])
+            if packing.packed_shape(sample, pack) != taken:
+                raise ValueError(
+                    f"pack={pack}: the discriminator must take packs of {pack} generated samples of shape {sample}, "
+                    f"{packing.packed_shape(sample, pack)}, got inputs of shape {taken}; build it with pack={pack}"
+                )
+        return pack
+
+    # ------------------------------------------------------------- data and labels
 
     @staticmethod
     def images_of(data):

@@ -118,54 +118,6 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         self.built = True
         self.check_networks()
 
-    def _check_latent_dim(self, latent_dim):
-        if self.generator_input != "latent":
-            if latent_dim is not None:
-                raise ValueError(f"{type(self).__name__} translates images: latent_dim must be None, got {latent_dim!r}")
-            return None
-        inferred = self.generator.inputs[0].shape[-1] if self.generator.inputs else None
-        latent_dim = _validation.positive_int("latent_dim", inferred if latent_dim is None else latent_dim)
-        if inferred is not None and inferred != latent_dim:
-            raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")
-        return latent_dim
-
-    def _check_conditioning(self, num_classes):
-        takes_labels = len(self.generator.inputs) > 1
-        if num_classes is None:
-            if takes_labels:
-                raise ValueError(f"the generator takes [{self.input_name}, labels]: pass num_classes for a conditional model")
-            return None
-        num_classes = _validation.num_classes(num_classes)
-        if not takes_labels:
-            raise ValueError(f"num_classes={num_classes} but the generator takes no labels input")
-        return num_classes
-
-    def _check_class_names(self, class_names):
-        if class_names is None:
-            return None
-        names = tuple(class_names) if isinstance(class_names, (list, tuple)) else None
-        if self.num_classes is None or names is None or len(names) != self.num_classes or not all(
-            isinstance(name, str) for name in names
-        ):
-            raise ValueError(
-                f"class_names must be {self.num_classes} strings, one per class, for a conditional model; "
-                f"got {class_names!r}"
-            )
-        return names
-
-    def _check_pack(self, pack):
-        pack = _validation.positive_int("pack", pack)
-        if pack > 1 and self.num_classes is not None:
-            raise ValueError(f"pack={pack} is for unconditional models; got num_classes={self.num_classes}")
-        if pack > 1 and self.generator.outputs and self.discriminator.inputs:
-            sample, taken = tuple(self.generator.outputs[0].shape[1:]), tuple(self.discriminator.inputs[0].shape[1:])
-            if packing.packed_shape(sample, pack) != taken:
-                raise ValueError(
-                    f"pack={pack}: the discriminator must take packs of {pack} generated samples of shape {sample}, "
-                    f"{packing.packed_shape(sample, pack)}, got inputs of shape {taken}; build it with pack={pack}"
-                )
-        return pack
-
     def check_networks(self):
         """Raises a ValueError when the networks do not fit the variant (called by `__init__`)."""
 
