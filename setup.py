@@ -14,6 +14,9 @@ setup(
         "tensorflow>=2.16",
         "keras>=3",
         "tensorflow-datasets",
+        # tensorflow-datasets 4.9 imports it when it prepares a download but declares it only for
+        # Python < 3.9: without it every real download (mnist, cifar10, celeba) fails.
+        "importlib-resources",
         "matplotlib",
         "imageio",
         "numpy",
