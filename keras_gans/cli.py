@@ -436,7 +436,7 @@ def export(args):
     writable_path("--out", out, FORMATS[args.format])  # before the slow load
     if not os.path.isfile(args.model):
         raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
-    model = keras.models.load_model(args.model)
+    model = _load_model(keras, args.model)
     try:
         export_generator(model, out, format=args.format)
     except ImportError as error:  # an optional exporter missing: say which, as an error line
@@ -537,6 +537,13 @@ def _sample_labels(args, description):
     return (np.arange(args.n) * num_classes // args.n).astype("int32")
 
 
+def _load_model(keras, path):
+    """`keras.models.load_model(path)` with the variants imported (importing registers them with Keras)."""
+    import keras_gans.models  # noqa: F401
+
+    return keras.models.load_model(path)
+
+
 EVALUATION_METRICS = ("digits", "fid", "kid")
 
 
@@ -556,7 +563,7 @@ def evaluate(args):
         validation.writable_path("--out", args.out, "file")
     if not os.path.isfile(args.model):
         raise FileNotFoundError(f"no model file at {args.model!r} (train writes model.keras)")
-    model = keras.models.load_model(args.model)
+    model = _load_model(keras, args.model)
     results = {"model": args.model, "num_samples": args.num_samples}
     if "digits" in wanted:
         results.update(metrics.evaluate_digits(model, num_samples=args.num_samples, seed=args.seed))

@@ -287,3 +287,13 @@ def test_evaluate_digits_metrics_to_json(run_dir, tmp_path, capsys):
 def test_evaluate_errors_name_the_value(args, message, tmp_path, capsys):
     assert cli.main(["evaluate", str(tmp_path / "missing.keras"), *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_command_line_tool_loads_a_saved_model_in_a_fresh_process(tmp_path):
+    # The tool imports the package lazily (no TensorFlow for --help); loading a .keras file must
+    # still find the variants' classes, which importing keras_gans.models registers with Keras.
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "wgan_gp_5f93755.keras")
+    out = subprocess.run([sys.executable, "-m", "keras_gans.cli", "export", fixture, "--out", str(tmp_path / "g")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "g" / "saved_model.pb").exists()
