@@ -185,9 +185,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
                     f"{self.num_images}; use another out_dir or delete the file"
                 )
             return noise.astype(np.float32)
-        # z ~ N(0, I), the prior the models sample from in training.
-        rng = np.random.default_rng(self.seed)
-        noise = rng.standard_normal((self.num_images, latent_dim)).astype(np.float32)
+        # The generator's inputs as the model draws them (z ~ N(0, I), numpy's default_rng(seed)).
+        noise = self.model.draw_inputs(self.num_images, self.seed)
         with atomic_write(self.noise_path) as tmp:
             with open(tmp, "wb") as f:
                 np.save(f, noise)

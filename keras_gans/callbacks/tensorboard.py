@@ -110,9 +110,8 @@ class TrainingBoard(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self._close()  # a writer left open by a fit that raised (Keras then skips on_train_end)
         self._started = False
-        # z ~ N(0, I), drawn as FixedNoiseGIF draws its latents.
-        rng = np.random.default_rng(self.seed)
-        self._noise = rng.standard_normal((self.num_images, self.model.latent_dim)).astype(np.float32)
+        # The generator's inputs as the model draws them, the same as FixedNoiseGIF's for one seed.
+        self._noise = self.model.draw_inputs(self.num_images, self.seed)
 
     def on_epoch_begin(self, epoch, logs=None):
         if not self._started:

@@ -54,8 +54,9 @@ class PlayersMixin:
         }
         if len({id(optimizer) for optimizer in optimizers.values()}) < len(optimizers):
             raise ValueError(f"{' and '.join(optimizers)} must be distinct optimizer instances")
+        scaled = self.needs_loss_scaling()
         for name, optimizer in optimizers.items():
-            if self.needs_loss_scaling() and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            if scaled and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
                 # float16's range is narrow: small gradients flush to zero unless the loss is
                 # scaled up before differentiation and the gradients scaled back (dynamic loss
                 # scaling, Micikevicius et al. 2018). bfloat16 has float32's range.

@@ -1,4 +1,4 @@
-"""A stub GAN exposing only what callbacks may use: generator, latent_dim, num_classes, generate, score."""
+"""A stub GAN exposing only what callbacks may use: generator, latent_dim, num_classes, draw_inputs, generate, score."""
 
 import keras
 import numpy as np
@@ -52,6 +52,10 @@ class StubGAN(keras.Model):
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
+
+    def draw_inputs(self, count, seed=None):
+        # As BaseGAN draws a latent model's fixed inputs.
+        return np.random.default_rng(seed).standard_normal((count, self.latent_dim)).astype("float32")
 
     def generate(self, z, labels=None):
         self.generate_calls.append(labels)
