@@ -31,7 +31,7 @@ class MinibatchDiscrimination(keras.layers.Layer):
     on the real and on the generated batch (as DCGAN does) compares real with real
     and fake with fake, the paper's setting; with packing (PacGAN) the samples are the
     packs; under `tf.distribute` each replica compares within its own slice. A batch
-    of one gives o = 1. Cost grows as batch^2 * B * C.
+    of one gives o = 1. Time grows as batch^2 * B * C, memory as batch^2 * B.
 
     Args:
         num_kernels: B, the number of rows of M (features appended), >= 1. The
@@ -80,8 +80,12 @@ class MinibatchDiscrimination(keras.layers.Layer):
     def call(self, inputs):
         # M_i = f(x_i) T, as (N, B, C)
         matrices = ops.reshape(ops.matmul(inputs, self.kernel), (-1, self.num_kernels, self.kernel_dim))
-        # ||M_i,b - M_j,b||_L1 for every pair (i, j): (N, N, B)
-        distances = ops.sum(ops.abs(matrices[:, None] - matrices[None, :]), axis=-1)
+        # ||M_i,b - M_j,b||_L1 for every pair (i, j): (N, N, B), summed one of the C columns at a
+        # time so that no (N, N, B, C) tensor is held
+        distances = 0.0
+        for column in range(self.kernel_dim):
+            rows = matrices[:, :, column]
+            distances = distances + ops.abs(rows[:, None] - rows[None, :])
         # o(x_i)_b = sum_j exp(-||M_i,b - M_j,b||_L1), j = i included (Salimans et al. Eq. in Sec. 3.2)
         closeness = ops.sum(ops.exp(-distances), axis=1)
         return ops.concatenate([inputs, ops.cast(closeness, inputs.dtype)], axis=-1)

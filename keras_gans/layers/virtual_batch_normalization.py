@@ -75,7 +75,9 @@ class VirtualBatchNormalization(keras.layers.Layer):
         reference_square = ops.mean(ops.square(reference), axis=(0, *spatial))
         # mu_x, E_x[x^2] of each example over its own positions
         example_mean = ops.mean(examples, axis=spatial, keepdims=True) if spatial else examples
-        example_square = ops.mean(ops.square(examples), axis=spatial, keepdims=True) if spatial else ops.square(examples)
+        example_square = ops.square(examples)
+        if spatial:
+            example_square = ops.mean(example_square, axis=spatial, keepdims=True)
         # Batch norm over R plus x: x weighs 1/(N+1), R weighs N/(N+1)
         new = 1.0 / (count + 1.0)
         mean = new * example_mean + (1.0 - new) * reference_mean
