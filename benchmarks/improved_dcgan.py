@@ -30,8 +30,8 @@ ROWS = (
     ("improved-dcgan (defaults)", ImprovedDCGAN, {}, None),
     ("improved-dcgan, historical_averaging=0", ImprovedDCGAN, {"historical_averaging": 0.0}, None),
     ("improved-dcgan, feature_matching=True", ImprovedDCGAN, {"feature_matching": True}, None),
-    ("improved-dcgan, minibatch discrimination 5 x 3", ImprovedDCGAN, {},
-     {"virtual_batch_norm": 64, "minibatch_discrimination": (5, 3)}),
+    ("improved-dcgan, minibatch discrimination 100 x 5 (the authors')", ImprovedDCGAN, {},
+     {"virtual_batch_norm": 64, "minibatch_discrimination": (100, 5)}),
     ("improved-dcgan, minibatch discrimination 25 x 5", ImprovedDCGAN, {},
      {"virtual_batch_norm": 64, "minibatch_discrimination": (25, 5)}),
 )

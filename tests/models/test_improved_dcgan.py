@@ -32,10 +32,10 @@ def test_defaults_turn_on_the_papers_techniques():
     assert not model.feature_matching
     check_adam(model, 2e-4, 0.5, 0.999)
     mbd = model.discriminator.get_layer("minibatch_discrimination")
-    assert isinstance(mbd, MinibatchDiscrimination) and (mbd.num_kernels, mbd.kernel_dim) == (100, 5)
+    assert isinstance(mbd, MinibatchDiscrimination) and (mbd.num_kernels, mbd.kernel_dim) == (5, 3)
     # features (flattened trunk) -> minibatch discrimination -> logit
     features = model.discriminator.get_layer("features").output.shape[-1]
-    assert model.discriminator.get_layer("score").input.shape[-1] == features + 100
+    assert model.discriminator.get_layer("score").input.shape[-1] == features + 5
     # Virtual batch norm replaces every batch norm of the generator; the discriminator keeps batch norm.
     g_layers = model.generator.layers
     assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in g_layers)
