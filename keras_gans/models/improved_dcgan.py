@@ -9,7 +9,8 @@ from keras_gans.networks import build_dcgan_pair
 # kernels of 5 on 192 pooled features. On DCGAN's 1,024 flattened features at 16 px that discriminator
 # overpowers the generator: on the digits (1,500 steps, seed 0) D(G(z)) averaged 0.02 and the Frechet
 # distance was 20.8 (25 kernels of 5: 24.2) against plain DCGAN's 11.97; 5 kernels of 3 gave 9.29
-# (BENCHMARKS.md, "Improved DCGAN techniques"). A departure from the authors' setting, by measurement.
+# (BENCHMARKS.md, "Improved DCGAN techniques"). A departure from the authors' setting, by measurement
+# on that seed; seeds 1 and 2 gave 40.49 and 12.06 (DCGAN 12.36, 14.19): no reliable gain yet.
 MINIBATCH_KERNELS = (5, 3)
 # Virtual batch norm's reference batch: as large as the default batch of 64 (the authors' reference
 # batch is one batch of their generator's input).
