@@ -550,3 +550,53 @@ def auxiliary_classifier_loss(class_logits, labels):
 
 def _mean(scores):
     return ops.mean(ops.cast(scores, "float32"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Historical averaging (Salimans, Goodfellow, Zaremba, Cheung, Radford, Chen 2016, Sec. 3.3)
+
+
+def historical_averaging_penalty(parameters, averages):
+    """Historical averaging: `||theta - (1/t) sum_i theta[i]||^2`, summed over every parameter tensor.
+
+    Each player's cost gains this term (times a weight), pulling its parameters
+    towards their own past average (Salimans et al. 2016, Sec. 3.3). The averages
+    are the running means `running_average` keeps; they carry no gradient.
+
+    Args:
+        parameters: a list of tensors theta (a network's trainable weights).
+        averages: a list of the same shapes, (1/t) sum_{i=1..t} theta[i].
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(historical_averaging_penalty([[1.0, 2.0], [[3.0]]], [[0.0, 0.0], [[1.0]]]))  # 1 + 4 + 4
+    9.0
+
+    Reference:
+        Salimans et al. "Improved Techniques for Training GANs", NeurIPS 2016.
+    """
+    if len(parameters) != len(averages):
+        raise ValueError(f"got {len(parameters)} parameter tensors but {len(averages)} averages")
+    total = ops.zeros((), "float32")
+    for theta, average in zip(parameters, averages):
+        difference = ops.cast(theta, "float32") - ops.stop_gradient(ops.cast(average, "float32"))
+        total = total + ops.sum(ops.square(difference))
+    return total
+
+
+def running_average(average, value, count):
+    """The mean of t values from the mean of the first t - 1: `average + (value - average) / t`.
+
+    Args:
+        average: (1/(t-1)) sum_{i<t} theta[i] (anything when t = 1).
+        value: theta[t].
+        count: t >= 1, the number of values including `value`.
+
+    Example:
+    >>> float(running_average(2.0, 5.0, 3))  # the mean of (1, 3, 5) from the mean of (1, 3)
+    3.0
+    """
+    average = ops.cast(average, "float32")
+    return average + (ops.cast(value, "float32") - average) / ops.cast(count, "float32")

@@ -81,7 +81,7 @@ def _export_all(names, tmp_path):
     return expected, jobs
 
 
-ALL_EXPORT = ("gan", "acgan", "projection-cgan", "dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan")
+ALL_EXPORT = ("gan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan")
 
 
 @pytest.mark.parametrize("names", [("cgan",), pytest.param(ALL_EXPORT, marks=pytest.mark.large)],

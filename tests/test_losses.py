@@ -601,3 +601,33 @@ def test_losses_are_float32_scalars_for_half_precision_scores(loss):
     assert result.shape == ()
     reference = loss(tf.cast(real, tf.float32), tf.cast(fake, tf.float32))
     assert value(result) == pytest.approx(value(reference), rel=1e-6)
+
+
+# ---------------------------------------------------------- historical averaging (Salimans et al. 2016)
+
+
+def test_historical_averaging_penalty_after_three_known_parameter_values():
+    # Parameters theta[1..3] of two tensors; the average folds each value in as it comes.
+    history = [
+        [np.array([1.0, -2.0]), np.array([[0.5]])],
+        [np.array([3.0, 0.0]), np.array([[1.5]])],
+        [np.array([2.0, 5.0]), np.array([[4.0]])],
+    ]
+    averages = [np.zeros(2), np.zeros((1, 1))]
+    for t, thetas in enumerate(history, start=1):
+        averages = [np.asarray(losses.running_average(a, v, t)) for a, v in zip(averages, thetas)]
+    # By hand: the means are (1 + 3 + 2)/3 = 2, (-2 + 0 + 5)/3 = 1 and (0.5 + 1.5 + 4)/3 = 2.
+    np.testing.assert_allclose(averages[0], [2.0, 1.0], rtol=1e-6)
+    np.testing.assert_allclose(averages[1], [[2.0]], rtol=1e-6)
+    # ||theta[3] - mean||^2 = (2 - 2)^2 + (5 - 1)^2 + (4 - 2)^2 = 20
+    assert value(losses.historical_averaging_penalty(history[-1], averages)) == pytest.approx(20.0)
+
+
+def test_historical_averaging_penalty_gradient_pulls_towards_the_average():
+    theta = tf.Variable([3.0, -1.0])
+    with tf.GradientTape() as tape:
+        penalty = losses.historical_averaging_penalty([theta], [tf.constant([1.0, 1.0])])
+    # d/dtheta ||theta - a||^2 = 2 (theta - a); the average is a constant
+    np.testing.assert_allclose(tape.gradient(penalty, theta).numpy(), [4.0, -4.0])
+    with pytest.raises(ValueError, match="got 1 parameter tensors but 2 averages"):
+        losses.historical_averaging_penalty([theta], [theta, theta])

@@ -11,6 +11,7 @@ from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
+from keras_gans.models.improved_dcgan import ImprovedDCGAN
 from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
@@ -25,6 +26,7 @@ VARIANTS = {
     "acgan": ACGAN,
     "projection-cgan": ProjectionCGAN,
     "dcgan": DCGAN,
+    "improved-dcgan": ImprovedDCGAN,
     "wgan": WGAN,
     "wgan-gp": WGANGP,
     "sngan": SNGAN,
@@ -45,4 +47,5 @@ def variant(name):
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "ImprovedDCGAN",
 ]

@@ -10,7 +10,12 @@ from keras import layers
 
 from keras_gans import _validation as validation
 from keras_gans._validation import base_resolution
-from keras_gans.layers import ReparametrizedSpectralNormalization
+from keras_gans.layers import (
+    MinibatchDiscrimination,
+    ReferenceBatch,
+    ReparametrizedSpectralNormalization,
+    VirtualBatchNormalization,
+)
 from keras_gans.networks import packing
 
 # Moving averages of batch norm keep 0.9 of the old value per step, as in the DCGAN
@@ -30,7 +35,7 @@ def _init():
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
 
-def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="generator"):
+def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="generator", virtual_batch_norm=0):
     """Builds a DCGAN generator: latent -> base x base x filters -> ... -> image.
 
     A dense layer projects the latent to a `base x base` map with `width * 2**(n-1)`
@@ -44,6 +49,13 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
         latent_dim: size of the latent vector z.
         width: filters of the last hidden layer; the others double from there.
         name: name of the Functional model.
+        virtual_batch_norm: 0 for batch norm (the default), or N >= 1 for virtual
+            batch norm (Salimans et al. 2016, Sec. 3.4) with a reference batch of N
+            latents: `keras_gans.layers.ReferenceBatch` stores the first N latents of
+            the first training batch and puts them in front of every batch,
+            `VirtualBatchNormalization` replaces each batch norm, and the reference
+            rows are taken off before the tanh. Each image then depends on its own z
+            only, in training as in inference.
 
     Returns:
         A `keras.Model` mapping (N, latent_dim) float32 to (N, S, S, channels) in [-1, 1].
@@ -52,6 +64,9 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
     >>> g = build_generator(image_size=16, channels=1, latent_dim=8, width=4)
     >>> tuple(g.output.shape)
     (None, 16, 16, 1)
+    >>> vbn = build_generator(16, 1, latent_dim=8, width=4, virtual_batch_norm=4)
+    >>> sum(isinstance(layer, VirtualBatchNormalization) for layer in vbn.layers)
+    2
 
     Reference:
         Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep
@@ -59,8 +74,9 @@ def build_generator(image_size=64, channels=3, latent_dim=128, width=64, name="g
     """
     image_size, channels = validation.image_size(image_size), validation.channels(channels)
     latent_dim, width = validation.positive_int("latent_dim", latent_dim), validation.positive_int("width", width)
+    virtual_batch_norm = validation.non_negative_int("virtual_batch_norm", virtual_batch_norm)
     z = keras.Input((latent_dim,), name="z")
-    return keras.Model(z, _generator_trunk(z, image_size, channels, width), name=name)
+    return keras.Model(z, _generator_trunk(z, image_size, channels, width, virtual_batch_norm), name=name)
 
 
 def build_critic(
@@ -74,6 +90,7 @@ def build_critic(
     output_bias=False,
     num_classes=None,
     pack=1,
+    minibatch_discrimination=None,
 ):
     """Builds a DCGAN critic: strided convolutions, LeakyReLU 0.2, a linear score.
 
@@ -108,6 +125,10 @@ def build_critic(
             `Dense(num_classes)` on the features, named "class_logits".
         pack: images per input (PacGAN): the input has `pack * channels` channels,
             m images concatenated channel-wise (`keras_gans.networks.packing`).
+        minibatch_discrimination: None, or `(num_kernels, kernel_dim)` to put a
+            `keras_gans.layers.MinibatchDiscrimination` between the "features" layer
+            and the score (Salimans et al. 2016, Sec. 3.2; the authors' code uses
+            (100, 5)). Feature matching still reads "features", before it.
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) (with `pack` m, (N, S, S, m
@@ -148,6 +169,7 @@ def build_critic(
         output_bias=output_bias,
         num_classes=num_classes,
         name=name,
+        minibatch_discrimination=minibatch_discrimination,
     )
 
 
@@ -170,7 +192,8 @@ def build_discriminator(
         output_bias: whether the logit layer has a bias.
         **critic_options: the other arguments of `build_critic`, with its defaults:
             `spectral_norm`, `kernel_constraint`, `num_classes` (an ACGAN "class_logits" head),
-            `pack` (PacGAN: images per input, concatenated channel-wise).
+            `pack` (PacGAN: images per input, concatenated channel-wise),
+            `minibatch_discrimination` (`(num_kernels, kernel_dim)` before the logit).
 
     Returns:
         A `keras.Model` mapping (N, S, S, channels) to (N, 1) float32 logits (and
@@ -188,7 +211,7 @@ def build_discriminator(
     return build_critic(image_size, channels, width, normalization, name, output_bias=output_bias, **critic_options)
 
 
-def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_options):
+def build_dcgan_pair(image_size, channels, latent_dim, width, virtual_batch_norm=0, **discriminator_options):
     """`(build_generator(...), build_discriminator(...))` of one size: the pair most variants train.
 
     Args:
@@ -196,7 +219,10 @@ def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_op
         channels: 1 or 3.
         latent_dim: size of z.
         width: filters of the discriminator's first and the generator's last hidden convolution.
-        **discriminator_options: passed to `build_discriminator` (e.g. `output_bias=False`).
+        virtual_batch_norm: the generator's reference batch size for virtual batch norm, 0
+            for batch norm (see `build_generator`).
+        **discriminator_options: passed to `build_discriminator` (e.g. `output_bias=False`,
+            `minibatch_discrimination=(100, 5)`).
 
     Returns:
         `(generator, discriminator)` Functional models.
@@ -207,41 +233,71 @@ def build_dcgan_pair(image_size, channels, latent_dim, width, **discriminator_op
     ((None, 16, 16, 1), (None, 1))
     """
     return (
-        build_generator(image_size, channels, latent_dim=latent_dim, width=width),
+        build_generator(image_size, channels, latent_dim=latent_dim, width=width, virtual_batch_norm=virtual_batch_norm),
         build_discriminator(image_size, channels, width=width, **discriminator_options),
     )
 
 
-def _generator_trunk(x, image_size, channels, width):
-    """The DCGAN generator from a (N, D) input tensor to its (N, S, S, channels) "images" output."""
+def _generator_trunk(x, image_size, channels, width, virtual_batch_norm=0):
+    """The DCGAN generator from a (N, D) input tensor to its (N, S, S, channels) "images" output.
+
+    `virtual_batch_norm` N > 0: the reference rows enter here and leave before the tanh.
+    """
     base, doublings = base_resolution(image_size)
     filters = width * 2 ** (doublings - 1)
+
+    def normalization():
+        if virtual_batch_norm:
+            return VirtualBatchNormalization(virtual_batch_norm)
+        return layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)
+
+    if virtual_batch_norm:
+        # Before training the reference is a draw from N(0, 1), like a batch of z; the first
+        # training batch replaces it.
+        initializer = keras.initializers.RandomNormal(stddev=1.0)
+        x = ReferenceBatch(virtual_batch_norm, initializer=initializer, name="reference_batch")(x)
     x = layers.Dense(base * base * filters, use_bias=False, kernel_initializer=_init())(x)
     x = layers.Reshape((base, base, filters))(x)
-    x = layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)(x)
+    x = normalization()(x)
     x = layers.ReLU()(x)
     for _ in range(doublings - 1):
         filters //= 2
         x = layers.Conv2DTranspose(
             filters, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
         )(x)
-        x = layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM)(x)
+        x = normalization()(x)
         x = layers.ReLU()(x)
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=_init())(x)
+    if virtual_batch_norm:
+        x = ReferenceBatch(virtual_batch_norm, remove=True, name="without_reference")(x)
     # float32 output keeps images exact under a mixed-precision policy.
     return layers.Activation("tanh", dtype="float32", name="images")(x)
 
 
 def _critic(
-    inputs, x, *, doublings, width, normalization, spectral_norm, kernel_constraint, output_bias, num_classes, name
+    inputs, x, *, doublings, width, normalization, spectral_norm, kernel_constraint, output_bias, num_classes, name,
+    minibatch_discrimination=None,
 ):
     """The DCGAN critic on tensor `x` (derived from `inputs`): trunk, "features", score (and class) heads."""
     options = _WeightOptions(spectral_norm, kernel_constraint)
     output_bias = validation.boolean("output_bias", output_bias)
+    if minibatch_discrimination is not None:
+        minibatch_discrimination = validation.positive_ints("minibatch_discrimination", minibatch_discrimination)
+        if len(minibatch_discrimination) != 2:
+            raise ValueError(
+                f"minibatch_discrimination must be (num_kernels, kernel_dim) or None, got {minibatch_discrimination}"
+            )
     x = _critic_trunk(x, doublings, width, normalization, options)
     features = layers.Flatten(name="features")(x)
+    scored = features
+    if minibatch_discrimination is not None:
+        # Salimans et al. 2016, Sec. 3.2: [f(x_i), o(x_i)] feeds the score
+        num_kernels, kernel_dim = minibatch_discrimination
+        scored = MinibatchDiscrimination(
+            num_kernels, kernel_dim, kernel_constraint=options.constraint, name="minibatch_discrimination"
+        )(features)
     # No bias for Wasserstein critics: see `output_bias` in build_critic.
-    score = options.dense(1, use_bias=output_bias, dtype="float32", name="score")(features)
+    score = options.dense(1, use_bias=output_bias, dtype="float32", name="score")(scored)
     if num_classes is None:
         return keras.Model(inputs, score, name=name)
     # ACGAN (Odena et al. 2017, Sec. 3): the discriminator also predicts P(C | X).

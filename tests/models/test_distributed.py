@@ -86,7 +86,8 @@ EQUIVALENT = ("wgan-gp", "cgan", "sngan")
 # RaGAN is left out: its losses compare each score with the mean score of the other kind over the
 # batch (Jolicoeur-Martineau 2019, Eq. 10), and a replica averages over its own part of the batch,
 # as batch norm does (measured: weights 4e-4 apart after one step).
-OTHERS = ("gan", "wgan", "lsgan", "fgan")
+# ImprovedDCGAN on these networks: historical averaging, whose averages every replica updates alike.
+OTHERS = ("gan", "wgan", "lsgan", "fgan", "improved-dcgan")
 
 
 @pytest.mark.parametrize("names", [EQUIVALENT, pytest.param(OTHERS, marks=pytest.mark.large)],

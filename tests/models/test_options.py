@@ -31,6 +31,7 @@ def tiny(name, **kwargs):
     ("dcgan", {"label_smoothing": "0.1"}, r"label_smoothing must be a finite number in \[0, 1\), got '0.1'"),
     ("dcgan", {"feature_matching": "yes"}, "feature_matching must be True or False, got 'yes'"),
     ("dcgan", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
+    ("dcgan", {"historical_averaging": -1.0}, "historical_averaging must be a finite number >= 0, got -1.0"),
     ("wgan-gp", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
     ("wgan-gp", {"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be a finite number >= 0, got -1.0"),
     ("wgan-gp", {"gradient_penalty_weight": float("inf")}, "gradient_penalty_weight must be a finite number >= 0, got inf"),
