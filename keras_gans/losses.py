@@ -631,22 +631,27 @@ def pulling_away_term(codes, epsilon=1e-12):
     return off_diagonal / (count * (count - 1.0))
 
 
-def began_reconstruction_loss(images, reconstructions):
+def began_reconstruction_loss(images, reconstructions, per_image=False):
     """BEGAN's autoencoder loss `L(v) = |v - D(v)|`, the mean absolute error (eta = 1).
 
     Averaged over the batch, pixels and channels (Berthelot et al. 2017, Eq. 1 with
-    eta = 1, as the authors train).
+    eta = 1, as the authors train); with `per_image`, over each image's pixels only,
+    shape (N,).
 
     Example:
     >>> float(began_reconstruction_loss([[0.0, 1.0]], [[0.5, 0.0]]))  # (0.5 + 1) / 2
     0.75
+    >>> [float(v) for v in began_reconstruction_loss([[0.0, 1.0], [0.0, 0.0]], [[0.5, 0.0], [0.0, 0.0]], per_image=True)]
+    [0.75, 0.0]
 
     Reference:
         Berthelot, Schumm, Metz. "BEGAN: Boundary Equilibrium Generative Adversarial
         Networks", arXiv:1703.10717, 2017.
     """
-    error = ops.cast(reconstructions, "float32") - ops.cast(images, "float32")
-    return ops.mean(ops.abs(error))
+    error = ops.abs(ops.cast(reconstructions, "float32") - ops.cast(images, "float32"))
+    if per_image:
+        return ops.mean(ops.reshape(error, (ops.shape(error)[0], -1)), axis=1)
+    return ops.mean(error)
 
 
 def began_discriminator_loss(loss_real, loss_fake, k):
