@@ -57,6 +57,8 @@ class BEGAN(AutoencoderMixin, BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake", "k", "convergence")
+    # M_global and k_t have units of their own: a panel each in `LossPlot`.
+    metric_panels = (("d_loss", "g_loss"), ("d_real", "d_fake"), ("convergence",), ("k",))
     config_keys = ("diversity_ratio", "k_learning_rate")
     # Berthelot et al. 2017, Sec. 4.1: Adam, learning rate 1e-4, N_z = N_h = 64, n = 64; the
     # authors' code (carpedm20/BEGAN-tensorflow is the paper's reference port) uses beta_1 = 0.5.
