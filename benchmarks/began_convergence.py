@@ -7,7 +7,7 @@ from fixed latents. Draws one figure: M_global and k_t per step above the Freche
 checkpoint, with the sample grids of some checkpoints below, and prints the table and the rank
 correlation between M_global (mean over the steps before each checkpoint) and the Frechet distance.
 
-    python benchmarks/began_convergence.py --steps 2000 --every 250 --out tutorials/assets/began_convergence.png
+    python benchmarks/began_convergence.py --steps 2000 --every 250 --out tutorials/assets/began_convergence_benchmark.png
 """
 
 import argparse
@@ -109,7 +109,7 @@ def main():
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--every", type=int, default=250, help="steps between checkpoints")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="tutorials/assets/began_convergence.png")
+    parser.add_argument("--out", default="tutorials/assets/began_convergence_benchmark.png")
     args = parser.parse_args()
 
     classifier = train_digits_classifier(image_size=args.image_size, channels=1)
