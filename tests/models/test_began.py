@@ -124,6 +124,7 @@ def test_k_is_restored_exactly_by_backup_and_restore_and_by_save_load(tmp_path):
     assert float(loaded.k) == pytest.approx(float(reference.k), abs=1e-7)
 
 
+@pytest.mark.large  # two CLI runs: ~90 s on a loaded 2-core machine
 def test_cli_resume_starts_from_the_saved_k(tmp_path):
     out = tmp_path / "run"
     train = ["train", "began", "--dataset", "digits", "--image-size", "16", "--width", "4", "--latent-dim", "8",
