@@ -18,6 +18,7 @@ _HOMES = {
         "ProjectionCGAN", "RaGAN",
         "ImprovedDCGAN",
     )},
+    **{name: "keras_gans.models" for name in ("EBGAN", "BEGAN")},
 }
 
 
@@ -79,6 +80,8 @@ __all__ = [
     "ProjectionCGAN",
     "RaGAN",
     "ImprovedDCGAN",
+    "EBGAN",
+    "BEGAN",
     "callbacks",
     "constraints",
     "data",

@@ -17,7 +17,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan",
+    "fgan", "ebgan", "began",
 )
 
 
@@ -337,7 +337,7 @@ def _callbacks(args, model, out, info, timer, dataset):
         timer,  # first, so its batch-end hook runs before the others' drawing
         NaNGuard(),  # before anything that records or saves a step
         FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None, **fixed),
-        LossPlot(out, keys=model.metric_names),
+        LossPlot(out, keys=model.metric_names, panels=model.metric_panels),
         best,
         *board,
         keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),

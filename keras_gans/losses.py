@@ -600,3 +600,152 @@ def running_average(average, value, count):
     """
     average = ops.cast(average, "float32")
     return average + (ops.cast(value, "float32") - average) / ops.cast(count, "float32")
+
+# ----------------------------------------------------------------------------------------------
+# Energy-based GAN (Zhao, Mathieu & LeCun 2017) and boundary equilibrium GAN (Berthelot et al.
+# 2017): the discriminator is an autoencoder and its reconstruction error is the score.
+
+
+def ebgan_energy(images, reconstructions, epsilon=1e-12):
+    """EBGAN's energy of each image, `D(x) = ||Dec(Enc(x)) - x||_2`, shape (N,).
+
+    The paper's definition (Zhao et al. 2017, Sec. 2.3): the Euclidean norm of the
+    reconstruction error over all pixels and channels, not its square nor its mean, so
+    the margin scales with the square root of the pixel count (m = 20 at 64x64x3).
+    `epsilon` under the square root keeps the gradient finite at a perfect reconstruction.
+
+    Example:
+    >>> float(ebgan_energy([[[[0.0], [0.0]]]], [[[[3.0], [4.0]]]])[0])  # sqrt(9 + 16)
+    5.0
+
+    Reference:
+        Zhao, Mathieu, LeCun. "Energy-based Generative Adversarial Network", ICLR 2017.
+        https://arxiv.org/abs/1609.03126
+    """
+    error = ops.cast(reconstructions, "float32") - ops.cast(images, "float32")
+    error = ops.reshape(error, (ops.shape(error)[0], -1))
+    return ops.sqrt(ops.sum(ops.square(error), axis=1) + epsilon)
+
+
+def ebgan_discriminator_loss(real_energy, fake_energy, margin):
+    """EBGAN's discriminator loss: `E[D(x)] + E[[m - D(G(z))]^+]` (Eq. 1).
+
+    Real energies are pushed down; fake energies are pushed up until they reach the
+    margin m, beyond which a fake costs nothing.
+
+    Example:
+    >>> float(ebgan_discriminator_loss([1.0, 3.0], [5.0, 12.0], margin=10.0))  # 2 + (5 + 0) / 2
+    4.5
+    """
+    margin = number("margin", margin, low=0, low_open=True)
+    real_energy = ops.cast(real_energy, "float32")
+    fake_energy = ops.cast(fake_energy, "float32")
+    return ops.mean(real_energy) + ops.mean(ops.relu(margin - fake_energy))
+
+
+def ebgan_generator_loss(fake_energy):
+    """EBGAN's generator loss: `E[D(G(z))]` (Eq. 2), without the pulling-away term.
+
+    Example:
+    >>> float(ebgan_generator_loss([2.0, 4.0]))
+    3.0
+    """
+    return ops.mean(ops.cast(fake_energy, "float32"))
+
+
+def pulling_away_term(codes, epsilon=1e-12):
+    """EBGAN's pulling-away term on a batch of codes (Eq. 3):
+
+    `PT = 1 / (N (N - 1)) sum_{i != j} (S_i^T S_j / (|S_i| |S_j|))^2`,
+
+    the mean squared cosine similarity between distinct codes: 0 when they are
+    pairwise orthogonal, 1 when they all point the same way. The generator adds it
+    (weighted 0.1 in the paper) to spread its samples' codes apart. Codes of any shape
+    are flattened per sample; the batch needs N >= 2.
+
+    Example:
+    >>> float(pulling_away_term([[1.0, 0.0], [0.0, 2.0]]))  # orthogonal
+    0.0
+    >>> round(float(pulling_away_term([[1.0, 1.0], [2.0, 2.0]])), 6)  # parallel
+    1.0
+    """
+    codes = ops.cast(codes, "float32")
+    codes = ops.reshape(codes, (ops.shape(codes)[0], -1))
+    count = ops.cast(ops.shape(codes)[0], "float32")
+    norms = ops.sqrt(ops.sum(ops.square(codes), axis=1, keepdims=True) + epsilon)
+    unit = codes / norms
+    cosines = ops.square(ops.matmul(unit, ops.transpose(unit)))
+    # The i = j terms are excluded: subtract the diagonal rather than assume it is 1.
+    off_diagonal = ops.sum(cosines) - ops.sum(ops.diagonal(cosines))
+    return off_diagonal / (count * (count - 1.0))
+
+
+def began_reconstruction_loss(images, reconstructions, per_image=False):
+    """BEGAN's autoencoder loss `L(v) = |v - D(v)|`, the mean absolute error (eta = 1).
+
+    Averaged over the batch, pixels and channels (Berthelot et al. 2017, Eq. 1 with
+    eta = 1, as the authors train); with `per_image`, over each image's pixels only,
+    shape (N,).
+
+    Example:
+    >>> float(began_reconstruction_loss([[0.0, 1.0]], [[0.5, 0.0]]))  # (0.5 + 1) / 2
+    0.75
+    >>> [float(v) for v in began_reconstruction_loss([[0.0, 1.0], [0.0, 0.0]], [[0.5, 0.0], [0.0, 0.0]], per_image=True)]
+    [0.75, 0.0]
+
+    Reference:
+        Berthelot, Schumm, Metz. "BEGAN: Boundary Equilibrium Generative Adversarial
+        Networks", arXiv:1703.10717, 2017.
+    """
+    error = ops.abs(ops.cast(reconstructions, "float32") - ops.cast(images, "float32"))
+    if per_image:
+        return ops.mean(ops.reshape(error, (ops.shape(error)[0], -1)), axis=1)
+    return ops.mean(error)
+
+
+def began_discriminator_loss(loss_real, loss_fake, k):
+    """BEGAN's discriminator loss: `L_D = L(x) - k_t L(G(z))` (Eq. 4).
+
+    Example:
+    >>> round(float(began_discriminator_loss(0.2, 0.3, k=0.5)), 6)  # 0.2 - 0.5 * 0.3
+    0.05
+    """
+    return ops.cast(loss_real, "float32") - ops.cast(k, "float32") * ops.cast(loss_fake, "float32")
+
+
+def began_generator_loss(loss_fake):
+    """BEGAN's generator loss: `L_G = L(G(z))` (Eq. 4).
+
+    Example:
+    >>> round(float(began_generator_loss(0.3)), 6)
+    0.3
+    """
+    return ops.cast(loss_fake, "float32")
+
+
+def began_k_update(k, loss_real, loss_fake, gamma, lambda_k):
+    """BEGAN's equilibrium control: `k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)` (Eq. 4).
+
+    A proportional controller: when the fakes reconstruct better than `gamma` times
+    the reals, k grows and the discriminator pushes harder against them.
+
+    Example:
+    >>> round(float(began_k_update(0.0, 0.4, 0.1, gamma=0.5, lambda_k=0.001)), 7)  # 0.001 * (0.2 - 0.1)
+    0.0001
+    """
+    balance = ops.cast(gamma, "float32") * ops.cast(loss_real, "float32") - ops.cast(loss_fake, "float32")
+    return ops.clip(ops.cast(k, "float32") + ops.cast(lambda_k, "float32") * balance, 0.0, 1.0)
+
+
+def began_convergence(loss_real, loss_fake, gamma):
+    """BEGAN's convergence measure `M_global = L(x) + |gamma L(x) - L(G(z))|` (Sec. 3.4.1).
+
+    Low when the discriminator reconstructs real images well and the equilibrium
+    `L(G(z)) = gamma L(x)` holds; the paper shows it falls as samples improve.
+
+    Example:
+    >>> round(float(began_convergence(0.2, 0.3, gamma=0.5)), 6)  # 0.2 + |0.1 - 0.3|
+    0.4
+    """
+    loss_real = ops.cast(loss_real, "float32")
+    return loss_real + ops.abs(ops.cast(gamma, "float32") * loss_real - ops.cast(loss_fake, "float32"))

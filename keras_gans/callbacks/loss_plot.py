@@ -29,6 +29,9 @@ _LABELS = {
     "d_class_accuracy": "class accuracy on real",
     "g_class_accuracy": "class accuracy on generated",
     "divergence": "f-divergence estimate",
+    "pt": "pulling-away term",
+    "k": "equilibrium control k_t",
+    "convergence": "M_global (convergence)",
 }
 
 
@@ -41,6 +44,17 @@ def _scalar(value):
     except (TypeError, ValueError):
         return None
     return float(array.reshape(())) if array.size == 1 else None
+
+
+def _names(what, names):
+    """`names` as a tuple of metric names, refusing an empty one and the CSV's own columns."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names or not all(isinstance(k, str) and k for k in names):
+        raise ValueError(f"{what} must be a non-empty sequence of metric names, got {names!r}")
+    reserved = {"step", "epoch"} & set(names)
+    if reserved:
+        raise ValueError(f"{what} must not include the CSV's own columns, got {sorted(reserved)}")
+    return names
 
 
 def _cell(value):
@@ -119,9 +133,10 @@ class LossPlot(keras.callbacks.Callback):
     gives the mean over those k steps: v = (t m_t - t' m_t') / (t - t').
 
     One CSV row per report — `step` (generator steps since the run began), `epoch`
-    (1-based), then the `keys` present in the first step's logs — flushed as it is
-    written, so a crash keeps the rows. The PNG has one panel with the keys ending in
-    "loss" (D and G loss) and one with the others (gradient penalty, Wasserstein
+    (1-based), then the `keys` present in the first step's logs (every metric logged
+    when `keys` is None) — flushed as it is written, so a crash keeps the rows. The PNG
+    has one panel per group of `panels`, or by default one panel with the keys ending
+    in "loss" (D and G loss) and one with the others (gradient penalty, Wasserstein
     estimate); each metric is drawn raw (thin, translucent) and smoothed (EMA);
     beyond 1600 rows the raw line is drawn as its min-max band and the EMA as
     bucket means, so a refresh stays well under a second for any run length. It is
@@ -130,7 +145,11 @@ class LossPlot(keras.callbacks.Callback):
 
     Args:
         out_dir: folder for the CSV and the PNG; created.
-        keys: metric names to record; names absent from the logs are skipped.
+        keys: metric names to record; names absent from the logs are skipped. None
+            records every scalar metric of the first step's logs, in their order.
+        panels: None, or groups of metric names, one panel each, in order (e.g. a
+            variant's `metric_panels`: BEGAN draws M_global apart from the losses);
+            recorded metrics in no group share a last panel.
         every_n_steps: refresh the PNG every this many generator steps.
         smoothing: EMA factor in [0, 1) for the thick lines; 0 draws the raw values.
         csv_name: CSV file name inside `out_dir`.
@@ -168,17 +187,13 @@ class LossPlot(keras.callbacks.Callback):
         csv_name="losses.csv",
         png_name="losses.png",
         append=None,
+        panels=None,
     ):
         super().__init__()
-        if isinstance(keys, str):
-            keys = (keys,)
-        keys = tuple(keys)
-        if not keys or not all(isinstance(k, str) and k for k in keys):
-            raise ValueError(f"keys must be a non-empty sequence of metric names, got {keys!r}")
-        reserved = {"step", "epoch"} & set(keys)
-        if reserved:
-            raise ValueError(f"keys must not include the CSV's own columns, got {sorted(reserved)}")
-        self.keys = keys
+        self.keys = None if keys is None else _names("keys", keys)
+        self.panels = None if panels is None else tuple(_names("each panel", group) for group in panels)
+        if self.panels is not None and not self.panels:
+            raise ValueError(f"panels must be None or a non-empty sequence of groups of metric names, got {panels!r}")
         self.every_n_steps = positive_int("every_n_steps", every_n_steps)
         self.smoothing = number("smoothing", smoothing, low=0, high=1, high_open=True)
         self.append = boolean("append", append, allow_none=True)
@@ -239,7 +254,8 @@ class LossPlot(keras.callbacks.Callback):
         self.clock.end_batch(batch)
         t = batch + 1
         values = {}
-        for key in self.keys:
+        keys = self.keys if self.keys is not None else [k for k in logs if _scalar(logs[k]) is not None]
+        for key in keys:
             mean = _scalar(logs.get(key))
             if mean is None:
                 continue
@@ -250,7 +266,7 @@ class LossPlot(keras.callbacks.Callback):
             values[key] = (t * mean - t_prev * mean_prev) / (t - t_prev)
             self._previous[key] = (t, mean)
         if self.columns is None:
-            self._set_columns([k for k in self.keys if k in values])
+            self._set_columns([k for k in keys if k in values])
             self._writer.writerow(["step", "epoch", *self.columns])
         self._writer.writerow(
             [self.clock.step, self.clock.epoch, *(values.get(k, "") for k in self.columns)]
@@ -368,9 +384,13 @@ class LossPlot(keras.callbacks.Callback):
         steps = np.asarray(self.history["step"], dtype=np.float64)
         if not steps.size or not self.columns:
             return None
-        losses = [k for k in self.columns if k.endswith("loss")]
-        others = [k for k in self.columns if not k.endswith("loss")]
-        panels = [keys for keys in (losses, others) if keys]
+        if self.panels is None:
+            groups = ([k for k in self.columns if k.endswith("loss")], [k for k in self.columns if not k.endswith("loss")])
+        else:
+            grouped = [[k for k in group if k in self.columns] for group in self.panels]
+            placed = {k for group in grouped for k in group}
+            groups = (*grouped, [k for k in self.columns if k not in placed])
+        panels = [keys for keys in groups if keys]
         # Object-oriented matplotlib: a Figure with its own Agg canvas, no pyplot,
         # so nothing leaks into (or depends on) global state or a GUI backend.
         height = 3.2 * len(panels)
@@ -402,7 +422,8 @@ class LossPlot(keras.callbacks.Callback):
             ax.set_title(title[:1].upper() + title[1:] if keys[0] in _LABELS else title)
             # The loss panel shares one unit; the other holds diagnostics of their own kinds,
             # named in its title and legend.
-            ax.set_ylabel("loss" if keys is losses else (_LABELS.get(keys[0], keys[0]) if len(keys) == 1 else "value"))
+            ax.set_ylabel("loss" if all(k.endswith("loss") for k in keys)
+                          else (_LABELS.get(keys[0], keys[0]) if len(keys) == 1 else "value"))
             ax.legend(loc="best")
             ax.grid(alpha=0.3)
         axes[-1].set_xlabel("generator step")

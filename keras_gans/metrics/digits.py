@@ -360,7 +360,10 @@ def _check_conditional(model):
 
 
 def _latents(model, count, seed):
-    # numpy's seeded generator: the same model and seed always get the same latents.
+    # numpy's seeded generator: the same model and seed always get the same latents. A model's
+    # own `draw_inputs` (the same N(0, I) draw for BaseGAN) knows its prior, e.g. BEGAN's U[-1, 1].
+    if hasattr(model, "draw_inputs"):
+        return model.draw_inputs(count, seed)
     return np.random.default_rng(seed).standard_normal((count, model.latent_dim)).astype("float32")
 
 

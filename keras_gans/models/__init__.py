@@ -7,8 +7,10 @@ with Keras, which `keras.models.load_model` needs to rebuild a saved model.
 from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
+from keras_gans.models.began import BEGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.ebgan import EBGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.improved_dcgan import ImprovedDCGAN
@@ -33,6 +35,8 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "ebgan": EBGAN,
+    "began": BEGAN,
 }
 
 
@@ -46,6 +50,7 @@ def variant(name):
 
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
+    "BEGAN", "EBGAN",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
     "ImprovedDCGAN",
 ]

@@ -70,6 +70,9 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     players = (("discriminator", "d_optimizer"), ("generator", "g_optimizer"))
     # The keys `train_step` returns, each a `keras.metrics.Mean` tracker.
     metric_names = ("d_loss", "g_loss")
+    # Groups of metrics a loss plot draws on panels of their own (`LossPlot(panels=...)`), for
+    # metrics of other units than the losses; None: the losses, then the rest.
+    metric_panels = None
     # Networks that no optimizer trains but that are saved and restored with the model (an
     # EMA copy of the generator): attributes the variant's `__init__` creates.
     state_networks = ()

@@ -1,5 +1,10 @@
 """Functional network builders."""
 
+from keras_gans.networks.autoencoder import (
+    build_began_discriminator,
+    build_began_generator,
+    build_ebgan_discriminator,
+)
 from keras_gans.networks.conditional import (
     build_conditional_discriminator,
     build_conditional_generator,
@@ -15,6 +20,9 @@ from keras_gans.networks.dcgan import (
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
 
 __all__ = [
+    "build_began_discriminator",
+    "build_began_generator",
+    "build_ebgan_discriminator",
     "build_conditional_discriminator",
     "build_conditional_generator",
     "build_critic",

@@ -226,3 +226,43 @@ def test_append_after_row_cut_short(tmp_path):
 def test_bad_arguments_are_named(tmp_path, kwargs, match):
     with pytest.raises(ValueError, match=match):
         LossPlot(tmp_path, **kwargs)
+
+
+def test_keys_none_records_every_logged_metric(tmp_path, make_gan, run_fit):
+    plot = LossPlot(tmp_path, keys=None)
+    run_fit(make_gan(keys=("d_loss", "g_loss", "wasserstein")), [plot], epochs=1, steps=2)
+    header, rows = read_csv(tmp_path / "losses.csv")
+    assert header == ["step", "epoch", "d_loss", "g_loss", "wasserstein"] and len(rows) == 2
+
+
+def test_panels_draw_declared_groups_apart(tmp_path, make_gan, run_fit):
+    # Three groups: (d_loss, g_loss), (gp,), and the rest (wasserstein): three panels, 3 x 3.2 in.
+    plot = LossPlot(tmp_path, panels=(("d_loss", "g_loss"), ("gp",)))
+    run_fit(make_gan(), [plot], epochs=1, steps=2)
+    assert iio.imread(tmp_path / "losses.png").shape[:2] == (960, 800)
+    axes = plot.figure().axes
+    assert [ax.get_title() for ax in axes] == ["D loss and G loss", "Gradient penalty", "Wasserstein estimate"]
+    assert axes[0].get_ylabel() == "loss"
+
+
+def test_bad_panels_are_refused():
+    with pytest.raises(ValueError, match="panels must be None or a non-empty sequence"):
+        LossPlot("unused", panels=())
+    with pytest.raises(ValueError, match=r"each panel must not include the CSV's own columns, got \['step'\]"):
+        LossPlot("unused", panels=(("step",),))
+
+
+def test_began_logs_m_global_and_k_on_panels_of_their_own(tmp_path):
+    import numpy as np
+
+    from keras_gans.models import BEGAN
+
+    model = BEGAN(*BEGAN.default_networks(16, 1, latent_dim=8, width=4), seed=0)
+    model.compile()
+    plot = LossPlot(tmp_path, keys=None, panels=model.metric_panels)
+    model.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, epochs=1, verbose=0, callbacks=[plot])
+    header, _ = read_csv(tmp_path / "losses.csv")
+    assert set(header[2:]) == set(model.metric_names)
+    titles = [ax.get_title() for ax in plot.figure().axes]
+    assert titles == ["D loss and G loss", "Mean D(x) and mean D(G(z))", "M_global (convergence)",
+                      "Equilibrium control k_t"]

@@ -41,6 +41,10 @@ def tiny(name, **kwargs):
     ("cgan", {"mismatched_pairs": 1}, "mismatched_pairs must be True or False, got 1"),
     ("acgan", {"critic_steps": 1.5}, "critic_steps must be an int >= 1, got 1.5"),
     ("cgan", {"class_names": ["a", "b"]}, r"class_names must be 3 strings, one per class.*got \['a', 'b'\]"),
+    ("ebgan", {"margin": 0}, "margin must be a finite number > 0, got 0"),
+    ("ebgan", {"pulling_away_weight": -0.1}, "pulling_away_weight must be a finite number >= 0, got -0.1"),
+    ("began", {"diversity_ratio": 0}, r"diversity_ratio must be a finite number in \(0, 1\], got 0"),
+    ("began", {"k_learning_rate": -1}, "k_learning_rate must be a finite number >= 0, got -1"),
 ])
 def test_bad_options_are_refused_naming_the_value(name, kwargs, match):
     with pytest.raises(ValueError, match=match):

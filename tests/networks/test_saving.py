@@ -27,6 +27,9 @@ CASES = {
         latent_dim=8, num_classes=10, width=4)),
     "conditional_discriminator": (networks.build_conditional_discriminator, (16, 3), dict(num_classes=10, width=4)),
     "projection_discriminator": (networks.build_projection_discriminator, (16, 1), dict(num_classes=10, width=4)),
+    "ebgan_discriminator": (networks.build_ebgan_discriminator, (16, 1), dict(width=4)),
+    "began_discriminator": (networks.build_began_discriminator, (16, 3), dict(width=4, embedding_dim=8)),
+    "began_generator": (networks.build_began_generator, (16, 1), dict(latent_dim=8, width=4)),
 }
 
 
