@@ -53,11 +53,13 @@ def interpolate(real, fake, alpha):
     return real + ops.cast(alpha, "float32") * (ops.cast(fake, "float32") - real)
 
 
-def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
-    """Two-sided gradient penalty of WGAN-GP, without the weight lambda.
+def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10, target=1.0, one_sided=False):
+    """Gradient penalty of WGAN-GP, without the weight lambda; two-sided by default.
 
     `gp = E[(||grad_x D(x_hat)||_2 - 1)^2]`, `x_hat = x + alpha (x_fake - x)`
-    (Gulrajani et al. 2017, Eq. 3). The norm is `sqrt(sum(g^2) + epsilon)`: the
+    (Gulrajani et al. 2017, Eq. 3); `target` k replaces the 1 and `one_sided`
+    penalises only norms above it, `E[max(0, ||grad|| - k)^2]` (see `norm_penalty`).
+    The norm is `sqrt(sum(g^2) + epsilon)`: the
     gradient of a plain `sqrt` is infinite at 0, so a critic whose gradient
     vanishes at some `x_hat` (dead units, an all-zero layer) would make the
     update NaN. The penalty is computed in float32 whatever the critic's dtype.
@@ -68,6 +70,8 @@ def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
         fake: generated images, same shape.
         alpha: mixing weights broadcastable to the images, one per sample.
         epsilon: added under the square root; 1e-10 changes a unit norm by 5e-11.
+        target: the norm k the penalty pulls towards, >= 0 (1, the Lipschitz bound, by default).
+        one_sided: penalise only norms above k (Petzka et al. 2018).
 
     Returns:
         A float32 scalar.
@@ -88,7 +92,7 @@ def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
     grads = ops.cast(tape.gradient(scores, x_hat), "float32")
     reduce_axes = list(range(1, len(grads.shape)))
     norms = ops.sqrt(ops.sum(ops.square(grads), axis=reduce_axes) + epsilon)
-    return ops.mean(ops.square(norms - 1.0))
+    return norm_penalty(norms, target, one_sided)
 
 
 def minimax_discriminator_loss(real_logits, fake_logits, real_label=1.0):
@@ -550,3 +554,104 @@ def auxiliary_classifier_loss(class_logits, labels):
 
 def _mean(scores):
     return ops.mean(ops.cast(scores, "float32"))
+
+
+# ------------------------------------------------------------------------------------------------
+# Gradient penalty options: a target norm k and the one-sided form (Petzka et al. 2018, "On the
+# regularization of Wasserstein GANs"), and DRAGAN's penalty around the real data (Kodali et al.
+# 2017, "On Convergence and Stability of GANs").
+
+
+def norm_penalty(norms, target=1.0, one_sided=False):
+    """The penalty on per-sample gradient norms: `E[(||g|| - k)^2]`, or `E[max(0, ||g|| - k)^2]` one-sided.
+
+    The two-sided form (Gulrajani et al. 2017) pulls every norm to k; the one-sided
+    form (Petzka et al. 2018) only pushes norms above k down, which is what a
+    k-Lipschitz bound asks for.
+
+    Args:
+        norms: gradient norms, one per sample, (N,).
+        target: k, a finite number >= 0.
+        one_sided: penalise only norms above k.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(norm_penalty([0.5, 3.0]))  # ((0.5 - 1)^2 + (3 - 1)^2) / 2
+    2.125
+    >>> float(norm_penalty([0.5, 3.0], one_sided=True))  # (0 + 4) / 2
+    2.0
+
+    Reference:
+        Petzka, Fischer, Lukovnikov. "On the regularization of Wasserstein GANs", ICLR 2018.
+    """
+    target = number("target", target, low=0)
+    gaps = ops.cast(norms, "float32") - target
+    if one_sided:
+        gaps = ops.relu(gaps)  # max(0, ||g|| - k)
+    return ops.mean(ops.square(gaps))
+
+
+def dragan_perturbation(real, noise, scale=0.5):
+    """DRAGAN's perturbed data as the authors draw it: `x_p = x + scale * std(x) * noise`.
+
+    `std(x)` is the standard deviation of the whole batch (every pixel of every image,
+    one number) and `noise` is U[0, 1] per pixel: the authors' code
+    (`get_perturbed_batch`, `0.5 * X.std() * np.random.random(X.shape)`). The paper's
+    text writes the perturbation as `delta ~ N_d(0, cI)`; we follow the code, whose
+    noise is one-signed, of mean `scale * std / 2`.
+
+    Args:
+        real: real samples (N, ...).
+        noise: U[0, 1] draws of the same shape.
+        scale: the factor of the batch's standard deviation (0.5 in the authors' code).
+
+    Returns:
+        float32 tensor of `real`'s shape.
+
+    Example:
+    >>> x = tf.constant([[-1.0], [1.0]])  # std 1
+    >>> dragan_perturbation(x, tf.constant([[1.0], [0.5]])).numpy().ravel().tolist()
+    [-0.5, 1.25]
+
+    Reference:
+        Kodali, Abernethy, Hays, Kira. "On Convergence and Stability of GANs",
+        arXiv:1705.07215, 2017. https://github.com/kodalinaveen3/DRAGAN
+    """
+    real = ops.cast(real, "float32")
+    return real + scale * ops.std(real) * ops.cast(noise, "float32")
+
+
+def dragan_penalty(critic, real, noise, alpha, target=1.0, one_sided=False, epsilon=1e-10):
+    """DRAGAN's gradient penalty around the data, without its weight lambda.
+
+    `E[(||grad D(x_hat)|| - k)^2]` at `x_hat = x + alpha (x_p - x)`, x_p the perturbed
+    batch of `dragan_perturbation` and alpha ~ U[0, 1] per sample: the authors' code
+    (`interpolates = X + alpha * (X_p - X)`), so `x_hat = x + alpha * 0.5 std(x) U`.
+    The same norm, target and one-sided options as `gradient_penalty`.
+
+    Args:
+        critic: a callable samples -> scores (N, 1); called with `training=True`.
+        real: real samples (N, ...).
+        noise: U[0, 1] draws of `real`'s shape (the perturbation's direction).
+        alpha: U[0, 1] draws broadcastable to the samples, one per sample.
+        target: k (1 in the paper).
+        one_sided: penalise only norms above k.
+        epsilon: added under the square root of the norm.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> critic = lambda x, training=False: 2.0 * tf.reduce_sum(x, axis=1, keepdims=True)
+    >>> x = tf.constant([[-1.0], [1.0]])
+    >>> round(float(dragan_penalty(critic, x, tf.ones_like(x), tf.ones((2, 1)))), 6)  # (2 - 1)^2
+    1.0
+
+    Reference:
+        Kodali, Abernethy, Hays, Kira. "On Convergence and Stability of GANs",
+        arXiv:1705.07215, 2017.
+    """
+    perturbed = dragan_perturbation(real, noise)
+    return gradient_penalty(critic, real, perturbed, alpha, epsilon=epsilon, target=target, one_sided=one_sided)

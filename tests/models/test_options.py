@@ -35,6 +35,8 @@ def tiny(name, **kwargs):
     ("wgan-gp", {"gradient_penalty_weight": -1.0}, "gradient_penalty_weight must be a finite number >= 0, got -1.0"),
     ("wgan-gp", {"gradient_penalty_weight": float("inf")}, "gradient_penalty_weight must be a finite number >= 0, got inf"),
     ("wgan-gp", {"critic_steps": True}, "critic_steps must be an int >= 1, got True"),
+    ("wgan-gp", {"gradient_penalty_target": -0.5}, "gradient_penalty_target must be a finite number >= 0, got -0.5"),
+    ("wgan-gp", {"one_sided": "yes"}, "one_sided must be True or False, got 'yes'"),
     ("wgan-gp", {"latent_dim": 16}, "latent_dim=16 but the generator takes inputs of size 8"),
     ("wgan", {"clip_value": float("inf")}, "clip_value must be a finite number > 0, got inf"),
     ("cgan", {"mismatched_pairs": 1}, "mismatched_pairs must be True or False, got 1"),
