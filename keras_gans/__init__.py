@@ -16,6 +16,7 @@ _HOMES = {
     **{name: "keras_gans.models" for name in (
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
+        "DRAGAN",
     )},
 }
 
@@ -77,6 +78,7 @@ __all__ = [
     "BaseGAN",
     "ProjectionCGAN",
     "RaGAN",
+    "DRAGAN",
     "callbacks",
     "constraints",
     "data",

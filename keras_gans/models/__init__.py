@@ -9,6 +9,7 @@ from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
+from keras_gans.models.dragan import DRAGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.lsgan import LSGAN
@@ -31,6 +32,7 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "dragan": DRAGAN,
 }
 
 
@@ -45,4 +47,5 @@ def variant(name):
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "DRAGAN",
 ]
