@@ -3,14 +3,15 @@
 import keras
 import tensorflow as tf
 
-from keras_gans import _validation, losses
+from keras_gans import losses
 from keras_gans.models._defaults import Defaults, adam
+from keras_gans.models._penalty import GradientPenaltyOptions
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_critic, build_generator, packing
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class DRAGAN(BaseGAN):
+class DRAGAN(GradientPenaltyOptions, BaseGAN):
     """DRAGAN: the non-saturating GAN with a gradient penalty in a neighbourhood of the data.
 
     Kodali et al. trace mode collapse to sharp gradients of the discriminator around
@@ -55,18 +56,8 @@ class DRAGAN(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "gp", "d_real", "d_fake")
-    config_keys = ("gradient_penalty_weight", "gradient_penalty_target", "one_sided")
     # The authors' notebook: lambd = 10, Adam(1e-4, beta1=0.5, beta2=0.9) for D and G, z of 100, 1 D step.
     defaults = Defaults(latent_dim=100, critic_steps=1, optimizer=adam(1e-4, beta_1=0.5, beta_2=0.9))
-
-    def __init__(
-        self, generator, discriminator, *, gradient_penalty_weight=10.0, gradient_penalty_target=1.0, one_sided=False,
-        **kwargs
-    ):
-        super().__init__(generator, discriminator, **kwargs)
-        self.gradient_penalty_weight = _validation.number("gradient_penalty_weight", gradient_penalty_weight, low=0)
-        self.gradient_penalty_target = _validation.number("gradient_penalty_target", gradient_penalty_target, low=0)
-        self.one_sided = _validation.boolean("one_sided", one_sided)
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):

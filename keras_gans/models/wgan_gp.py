@@ -4,14 +4,15 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import _validation, losses
+from keras_gans import losses
 from keras_gans.models._defaults import Defaults, adam
+from keras_gans.models._penalty import GradientPenaltyOptions
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_critic, build_generator, packing
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class WGANGP(BaseGAN):
+class WGANGP(GradientPenaltyOptions, BaseGAN):
     """Wasserstein GAN with gradient penalty.
 
     The critic estimates the Wasserstein-1 distance `E[D(x)] - E[D(G(z))]` between
@@ -56,18 +57,8 @@ class WGANGP(BaseGAN):
     """
 
     metric_names = ("d_loss", "g_loss", "gp", "wasserstein")
-    config_keys = ("gradient_penalty_weight", "gradient_penalty_target", "one_sided")
     # Gulrajani et al. 2017, Algorithm 1: n_critic = 5, alpha = 1e-4, beta_1 = 0, beta_2 = 0.9; z of 128.
     defaults = Defaults(latent_dim=128, critic_steps=5, optimizer=adam(1e-4, beta_1=0.0, beta_2=0.9))
-
-    def __init__(
-        self, generator, discriminator, *, gradient_penalty_weight=10.0, gradient_penalty_target=1.0, one_sided=False,
-        **kwargs
-    ):
-        super().__init__(generator, discriminator, **kwargs)
-        self.gradient_penalty_weight = _validation.number("gradient_penalty_weight", gradient_penalty_weight, low=0)
-        self.gradient_penalty_target = _validation.number("gradient_penalty_target", gradient_penalty_target, low=0)
-        self.one_sided = _validation.boolean("one_sided", one_sided)
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
