@@ -13,10 +13,11 @@ import sys as _sys
 _SUBPACKAGES = ("callbacks", "constraints", "data", "losses", "metrics", "networks")
 _HOMES = {
     "export_generator": "keras_gans.export",
+    "export_classifier": "keras_gans.export",
     **{name: "keras_gans.models" for name in (
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
-        "DRAGAN",
+        "DRAGAN", "TripleGAN",
     )},
 }
 
@@ -79,10 +80,12 @@ __all__ = [
     "ProjectionCGAN",
     "RaGAN",
     "DRAGAN",
+    "TripleGAN",
     "callbacks",
     "constraints",
     "data",
     "export_generator",
+    "export_classifier",
     "losses",
     "metrics",
     "networks",

@@ -655,3 +655,106 @@ def dragan_penalty(critic, real, noise, alpha, target=1.0, one_sided=False, epsi
     """
     perturbed = dragan_perturbation(real, noise)
     return gradient_penalty(critic, real, perturbed, alpha, epsilon=epsilon, target=target, one_sided=one_sided)
+
+
+# ------------------------------------------------------------------------------------------------
+# Triple-GAN (Li, Xu, Zhu, Zhang 2017, "Triple Generative Adversarial Nets"): a discriminator on
+# (image, label) pairs against a conditional generator and a classifier. `pair_logits` is D's logit
+# on each unlabelled image paired with every class, (N, K); `class_probabilities` is C's p_c(y | x),
+# (N, K). The expectation over C's labels is taken exactly, sum_y p_c(y | x) (...) (the authors'
+# "integrate" objective), so no sampled label and no REINFORCE estimator is needed.
+
+
+def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_probabilities, alpha=0.5):
+    """Triple-GAN's discriminator loss: real pairs real, the generator's and the classifier's pairs fake.
+
+    `-E_p[log D(x, y)] - alpha E_pg[log(1 - D(x, y))] - (1 - alpha) E_x E_{y ~ p_c(y|x)}[log(1 - D(x, y))]`
+    (Li et al. 2017, Eq. 2), with `D = sigmoid(logit)`: `-log D = softplus(-l)`,
+    `-log(1 - D) = softplus(l)`.
+
+    Args:
+        real_logits: D on labelled pairs (x, y), (N, 1) or (N,).
+        fake_logits: D on generated pairs (G(z, y), y), (M, 1) or (M,).
+        pair_logits: D on each unlabelled image with each class, (U, K).
+        class_probabilities: the classifier's p_c(y | x) of those images, (U, K); no gradient
+            flows into them here.
+        alpha: the weight of the generator's pairs, in [0, 1] (1/2 in the paper).
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> round(float(triple_gan_discriminator_loss([[0.0]], [[0.0]], [[0.0, 0.0]], [[0.5, 0.5]])), 6)  # 2 log 2
+    1.386294
+
+    Reference:
+        Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017.
+    """
+    alpha = number("alpha", alpha, low=0, high=1)
+    probabilities = ops.stop_gradient(ops.cast(class_probabilities, "float32"))
+    pseudo = ops.mean(ops.sum(probabilities * ops.softplus(ops.cast(pair_logits, "float32")), axis=-1))
+    return (
+        _mean(ops.softplus(-ops.cast(real_logits, "float32")))
+        + alpha * _mean(ops.softplus(ops.cast(fake_logits, "float32")))
+        + (1.0 - alpha) * pseudo
+    )
+
+
+def triple_gan_classifier_adversarial_loss(pair_logits, class_probabilities, alpha=0.5):
+    """The classifier's adversarial loss in Triple-GAN: `-(1 - alpha) E_x E_{y ~ p_c(y|x)}[log D(x, y)]`.
+
+    The classifier is rewarded for labels the discriminator takes for real ones. This is
+    the non-saturating form the authors' code trains with (`bce(D, 1)`); the paper writes
+    the minimax `(1 - alpha) E_pc[log(1 - D(x, y))]`. The gradient reaches the classifier
+    through `class_probabilities` (and the expectation is exact, so no REINFORCE estimator
+    is needed).
+
+    Args:
+        pair_logits: D on each unlabelled image with each class, (U, K).
+        class_probabilities: p_c(y | x), (U, K).
+        alpha: as in `triple_gan_discriminator_loss`.
+
+    Example:
+    >>> round(float(triple_gan_classifier_adversarial_loss([[0.0, 0.0]], [[0.5, 0.5]])), 6)  # log 2 / 2
+    0.346574
+
+    Reference:
+        Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017.
+    """
+    alpha = number("alpha", alpha, low=0, high=1)
+    probabilities = ops.cast(class_probabilities, "float32")
+    return (1.0 - alpha) * ops.mean(ops.sum(probabilities * ops.softplus(-ops.cast(pair_logits, "float32")), axis=-1))
+
+
+def conditional_entropy(class_probabilities, epsilon=1e-6):
+    """Mean entropy of the predicted class distributions: `-E_x sum_y p(y|x) log p(y|x)`.
+
+    Minimised on unlabelled images it makes a classifier confident (entropy
+    regularisation, Grandvalet & Bengio 2005); the Triple-GAN authors' code adds it to
+    the classifier's loss with weight 0.3. Probabilities are clipped to
+    [epsilon, 1 - epsilon] inside the log, as in their code.
+
+    Example:
+    >>> round(float(conditional_entropy([[0.5, 0.5], [1.0, 0.0]])), 4)  # (log 2 + 0) / 2
+    0.3466
+
+    Reference:
+        Grandvalet, Bengio. "Semi-supervised Learning by Entropy Minimization", NeurIPS 2005.
+    """
+    p = ops.cast(class_probabilities, "float32")
+    return -ops.mean(ops.sum(p * ops.log(ops.clip(p, epsilon, 1.0 - epsilon)), axis=-1))
+
+
+def class_balance_loss(class_probabilities, epsilon=1e-6):
+    """Cross-entropy of the batch's mean prediction against the uniform: `-(1/K) sum_y log E_x[p(y|x)]`.
+
+    Keeps an entropy-regularised classifier from putting every unlabelled image in one
+    class; the Triple-GAN authors' code weighs it 1e-3. Its minimum, log K, is reached
+    when the batch's mean prediction is uniform.
+
+    Example:
+    >>> round(float(class_balance_loss([[1.0, 0.0], [0.0, 1.0]])), 6)  # mean (1/2, 1/2): log 2
+    0.693147
+    """
+    mean = ops.mean(ops.cast(class_probabilities, "float32"), axis=0)
+    return -ops.mean(ops.log(ops.clip(mean, epsilon, 1.0 - epsilon)))

@@ -1,5 +1,6 @@
 """Functional network builders."""
 
+from keras_gans.networks.classifier import build_classifier
 from keras_gans.networks.conditional import (
     build_conditional_discriminator,
     build_conditional_generator,
@@ -25,4 +26,5 @@ __all__ = [
     "build_mlp_generator",
     "build_projection_discriminator",
     "check_image_size",
+    "build_classifier",
 ]
