@@ -227,7 +227,8 @@ def export_classifier(model, path):
     Example:
     >>> from keras_gans.networks import build_classifier
     >>> path = export_classifier(build_classifier(8, 1, num_classes=3, width=4), "/tmp/c")
-    >>> sorted(tf.saved_model.load(path).serve(tf.zeros((2, 8, 8, 1))))
+    >>> loaded = tf.saved_model.load(path)  # keep a reference while calling it
+    >>> sorted(loaded.serve(tf.zeros((2, 8, 8, 1))))
     ['labels', 'probabilities']
     """
     network = getattr(model, "average_classifier", getattr(model, "classifier", model))
