@@ -44,11 +44,14 @@ def main():
     for name in args.variants.split(","):
         cls = VARIANTS[name]
         keras.utils.set_random_seed(args.seed)
-        conditional = "num_classes" in inspect.signature(cls.__init__).parameters
+        conditional = "num_classes" in inspect.signature(cls.__init__).parameters or cls.conditional
         kwargs = {"num_classes": 10} if conditional else {}
         model = cls(*cls.default_networks(args.image_size, 1, width=args.width, **kwargs), seed=args.seed, **kwargs)
         model.compile()
-        data = digits(image_size=args.image_size, batch_size=64, with_labels=conditional, seed=args.seed).repeat()
+        # A semi-supervised variant (Triple-GAN) gets its 10 labelled digits per class and the unlabelled rest.
+        semi = {"labels_per_class": 10} if cls.semi_supervised else {}
+        data = digits(image_size=args.image_size, batch_size=64, with_labels=conditional, seed=args.seed,
+                      **semi).repeat()
         start = time.perf_counter()
         model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0)
         seconds = time.perf_counter() - start

@@ -13,10 +13,12 @@ import sys as _sys
 _SUBPACKAGES = ("callbacks", "constraints", "data", "losses", "metrics", "networks")
 _HOMES = {
     "export_generator": "keras_gans.export",
+    "export_classifier": "keras_gans.export",
     **{name: "keras_gans.models" for name in (
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
         "ImprovedDCGAN",
+        "DRAGAN", "TripleGAN",
     )},
     **{name: "keras_gans.models" for name in ("EBGAN", "BEGAN")},
 }
@@ -82,10 +84,13 @@ __all__ = [
     "ImprovedDCGAN",
     "EBGAN",
     "BEGAN",
+    "DRAGAN",
+    "TripleGAN",
     "callbacks",
     "constraints",
     "data",
     "export_generator",
+    "export_classifier",
     "losses",
     "metrics",
     "networks",

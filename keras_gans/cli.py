@@ -17,7 +17,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "ebgan", "began",
+    "fgan", "ebgan", "began", "triple-gan", "dragan",
 )
 
 
@@ -136,6 +136,9 @@ def build_parser():
                        help="discriminator updates per generator update; default: the variant's paper value")
     train.add_argument("--gp-weight", type=_non_negative_number, default=None,
                        help="wgan-gp only: gradient penalty weight lambda; default: the paper's 10")
+    train.add_argument("--labels-per-class", type=_positive_int, default=10,
+                       help="semi-supervised variants (triple-gan), --dataset digits only: labelled images per "
+                       "class; the other digits are unlabelled, but for 450 held out for scoring")
     train.add_argument("--lr", type=_positive_number, default=None,
                        help="learning rate of both optimizers; default: the variant's paper optimizers as they are")
     train.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
@@ -257,7 +260,7 @@ def train(args):
     # Imports here keep `keras-gans --help` instant.
     import keras
 
-    from keras_gans import data, export_generator, runs
+    from keras_gans import data, export_classifier, export_generator, runs
     from keras_gans.callbacks import StepTimer
     from keras_gans.models import variant
 
@@ -266,13 +269,17 @@ def train(args):
     if cls.conditional and info.num_classes is None:
         raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
                          f"none ({info.description})")
+    if cls.semi_supervised and str(args.dataset).lower() != "digits":
+        raise ValueError(f"{args.variant} is semi-supervised and trains on --dataset digits (its labelled, unlabelled "
+                         f"and held-out splits), not {args.dataset!r}")
     out = validation.writable_path("--out", _default_out(args) if args.out is None else args.out, "folder")
     options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
     dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
                     image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
-                    **({"with_labels": True} if cls.conditional else {}))
+                    **({"with_labels": True} if cls.conditional else {}),
+                    **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
     info = data.dataset_info(args.dataset, **_dataset_options(args))
     networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
@@ -289,6 +296,8 @@ def train(args):
     wall = time.perf_counter() - started
     runs.save_atomically(model, os.path.join(out, "model.keras"))
     export_generator(model, os.path.join(out, "generator"))
+    if hasattr(model, "classifier"):
+        export_classifier(model, os.path.join(out, "classifier"))
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, best, wall)
 
 
@@ -368,6 +377,8 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
         "Keras checkpoint (model + both optimizers)": "model.keras",
         "Generator SavedModel (serve: z -> images)": "generator/",
     }
+    if hasattr(model, "classifier"):
+        artifacts["Classifier SavedModel (serve: images -> class probabilities, labels)"] = "classifier/"
     generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(
@@ -479,6 +490,8 @@ def _config_table(args, model, dataset):
         del config["source"]
     if not args.param:
         del config["param"]
+    if not model.semi_supervised:
+        config.pop("labels-per-class", None)
     return config
 
 

@@ -208,6 +208,65 @@ def _write_tflite(served, path):
         f.write(flatbuffer)
 
 
+def export_classifier(model, path):
+    """Writes the classifier of a model that has one (Triple-GAN's C) as a SavedModel.
+
+    Its `serve` signature takes float32 `images` (None, H, W, C) in [-1, 1] and returns
+    `{"probabilities": p(y | x) (None, K) float32, "labels": argmax (None,) int32}`, in
+    inference mode; `keras_gans_export.json` beside it describes input, classes and output.
+    The model's averaged classifier (`average_classifier`) is exported where it keeps one,
+    as its `classify` uses it. Written under a temporary name and renamed into place, as
+    `export_generator` does; it needs only TensorFlow to run.
+
+    Args:
+        model: a keras_gans model with a `classifier` (logits out), or a classifier `keras.Model`.
+        path: the SavedModel folder; replaced if it exists.
+
+    Returns:
+        `path`.
+
+    Example:
+    >>> from keras_gans.networks import build_classifier
+    >>> path = export_classifier(build_classifier(8, 1, num_classes=3, width=4), "/tmp/c")
+    >>> loaded = tf.saved_model.load(path)  # keep a reference while calling it
+    >>> sorted(loaded.serve(tf.zeros((2, 8, 8, 1))))
+    ['labels', 'probabilities']
+    """
+    network = getattr(model, "average_classifier", getattr(model, "classifier", model))
+    if not isinstance(network, keras.Model):
+        raise TypeError(f"expected a keras_gans model with a classifier or a classifier keras.Model, got "
+                        f"{type(model).__name__}")
+    path = _check_export_path(path, "folder")
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    spec = tf.TensorSpec((None, *network.inputs[0].shape[1:]), tf.float32, name="images")
+
+    def serve(images):
+        probabilities = tf.nn.softmax(tf.cast(network(images, training=False), tf.float32), axis=-1)
+        return {"probabilities": probabilities, "labels": tf.argmax(probabilities, axis=-1, output_type=tf.int32)}
+
+    description = {
+        "input": "images", "input_shape": [int(d) for d in spec.shape[1:]], "value_range": [-1.0, 1.0],
+        "num_classes": int(network.outputs[0].shape[-1]),
+        "class_names": list(getattr(model, "class_names", None) or []) or None,
+        "output": "class probabilities",
+    }
+    staging = tempfile.mkdtemp(prefix=".export-", dir=parent)
+    try:
+        archive = keras.export.ExportArchive()
+        archive.track(network)
+        archive.add_endpoint(name="serve", fn=serve, input_signature=[spec])
+        with _quiet_tensorflow_logger():
+            archive.write_out(staging, verbose=False)
+        with open(os.path.join(staging, DESCRIPTION_FILE), "w", encoding="utf-8") as f:
+            json.dump(description, f, indent=2)
+        _replace_dir(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return path
+
+
 def _check_export_path(path, kind):
     """`path` as a str, checked before the (slow) export: a `kind` that can be written or replaced."""
     path = writable_path("path", path, kind)

@@ -53,11 +53,13 @@ def interpolate(real, fake, alpha):
     return real + ops.cast(alpha, "float32") * (ops.cast(fake, "float32") - real)
 
 
-def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
-    """Two-sided gradient penalty of WGAN-GP, without the weight lambda.
+def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10, target=1.0, one_sided=False):
+    """Gradient penalty of WGAN-GP, without the weight lambda; two-sided by default.
 
     `gp = E[(||grad_x D(x_hat)||_2 - 1)^2]`, `x_hat = x + alpha (x_fake - x)`
-    (Gulrajani et al. 2017, Eq. 3). The norm is `sqrt(sum(g^2) + epsilon)`: the
+    (Gulrajani et al. 2017, Eq. 3); `target` k replaces the 1 and `one_sided`
+    penalises only norms above it, `E[max(0, ||grad|| - k)^2]` (see `norm_penalty`).
+    The norm is `sqrt(sum(g^2) + epsilon)`: the
     gradient of a plain `sqrt` is infinite at 0, so a critic whose gradient
     vanishes at some `x_hat` (dead units, an all-zero layer) would make the
     update NaN. The penalty is computed in float32 whatever the critic's dtype.
@@ -68,6 +70,8 @@ def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
         fake: generated images, same shape.
         alpha: mixing weights broadcastable to the images, one per sample.
         epsilon: added under the square root; 1e-10 changes a unit norm by 5e-11.
+        target: the norm k the penalty pulls towards, >= 0 (1, the Lipschitz bound, by default).
+        one_sided: penalise only norms above k (Petzka et al. 2018).
 
     Returns:
         A float32 scalar.
@@ -88,7 +92,7 @@ def gradient_penalty(critic, real, fake, alpha, epsilon=1e-10):
     grads = ops.cast(tape.gradient(scores, x_hat), "float32")
     reduce_axes = list(range(1, len(grads.shape)))
     norms = ops.sqrt(ops.sum(ops.square(grads), axis=reduce_axes) + epsilon)
-    return ops.mean(ops.square(norms - 1.0))
+    return norm_penalty(norms, target, one_sided)
 
 
 def minimax_discriminator_loss(real_logits, fake_logits, real_label=1.0):
@@ -749,3 +753,206 @@ def began_convergence(loss_real, loss_fake, gamma):
     """
     loss_real = ops.cast(loss_real, "float32")
     return loss_real + ops.abs(ops.cast(gamma, "float32") * loss_real - ops.cast(loss_fake, "float32"))
+
+# ------------------------------------------------------------------------------------------------
+# Gradient penalty options: a target norm k and the one-sided form (Petzka et al. 2018, "On the
+# regularization of Wasserstein GANs"), and DRAGAN's penalty around the real data (Kodali et al.
+# 2017, "On Convergence and Stability of GANs").
+
+
+def norm_penalty(norms, target=1.0, one_sided=False):
+    """The penalty on per-sample gradient norms: `E[(||g|| - k)^2]`, or `E[max(0, ||g|| - k)^2]` one-sided.
+
+    The two-sided form (Gulrajani et al. 2017) pulls every norm to k; the one-sided
+    form (Petzka et al. 2018) only pushes norms above k down, which is what a
+    k-Lipschitz bound asks for.
+
+    Args:
+        norms: gradient norms, one per sample, (N,).
+        target: k, a finite number >= 0.
+        one_sided: penalise only norms above k.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> float(norm_penalty([0.5, 3.0]))  # ((0.5 - 1)^2 + (3 - 1)^2) / 2
+    2.125
+    >>> float(norm_penalty([0.5, 3.0], one_sided=True))  # (0 + 4) / 2
+    2.0
+
+    Reference:
+        Petzka, Fischer, Lukovnikov. "On the regularization of Wasserstein GANs", ICLR 2018.
+    """
+    target = number("target", target, low=0)
+    gaps = ops.cast(norms, "float32") - target
+    if one_sided:
+        gaps = ops.relu(gaps)  # max(0, ||g|| - k)
+    return ops.mean(ops.square(gaps))
+
+
+def dragan_perturbation(real, noise, scale=0.5):
+    """DRAGAN's perturbed data as the authors draw it: `x_p = x + scale * std(x) * noise`.
+
+    `std(x)` is the standard deviation of the whole batch (every pixel of every image,
+    one number) and `noise` is U[0, 1] per pixel: the authors' code
+    (`get_perturbed_batch`, `0.5 * X.std() * np.random.random(X.shape)`). The paper's
+    text writes the perturbation as `delta ~ N_d(0, cI)`; we follow the code, whose
+    noise is one-signed, of mean `scale * std / 2`.
+
+    Args:
+        real: real samples (N, ...).
+        noise: U[0, 1] draws of the same shape.
+        scale: the factor of the batch's standard deviation (0.5 in the authors' code).
+
+    Returns:
+        float32 tensor of `real`'s shape.
+
+    Example:
+    >>> x = tf.constant([[-1.0], [1.0]])  # std 1
+    >>> dragan_perturbation(x, tf.constant([[1.0], [0.5]])).numpy().ravel().tolist()
+    [-0.5, 1.25]
+
+    Reference:
+        Kodali, Abernethy, Hays, Kira. "On Convergence and Stability of GANs",
+        arXiv:1705.07215, 2017. https://github.com/kodalinaveen3/DRAGAN
+    """
+    real = ops.cast(real, "float32")
+    return real + scale * ops.std(real) * ops.cast(noise, "float32")
+
+
+def dragan_penalty(critic, real, noise, alpha, target=1.0, one_sided=False, epsilon=1e-10):
+    """DRAGAN's gradient penalty around the data, without its weight lambda.
+
+    `E[(||grad D(x_hat)|| - k)^2]` at `x_hat = x + alpha (x_p - x)`, x_p the perturbed
+    batch of `dragan_perturbation` and alpha ~ U[0, 1] per sample: the authors' code
+    (`interpolates = X + alpha * (X_p - X)`), so `x_hat = x + alpha * 0.5 std(x) U`.
+    The same norm, target and one-sided options as `gradient_penalty`.
+
+    Args:
+        critic: a callable samples -> scores (N, 1); called with `training=True`.
+        real: real samples (N, ...).
+        noise: U[0, 1] draws of `real`'s shape (the perturbation's direction).
+        alpha: U[0, 1] draws broadcastable to the samples, one per sample.
+        target: k (1 in the paper).
+        one_sided: penalise only norms above k.
+        epsilon: added under the square root of the norm.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> critic = lambda x, training=False: 2.0 * tf.reduce_sum(x, axis=1, keepdims=True)
+    >>> x = tf.constant([[-1.0], [1.0]])
+    >>> round(float(dragan_penalty(critic, x, tf.ones_like(x), tf.ones((2, 1)))), 6)  # (2 - 1)^2
+    1.0
+
+    Reference:
+        Kodali, Abernethy, Hays, Kira. "On Convergence and Stability of GANs",
+        arXiv:1705.07215, 2017.
+    """
+    perturbed = dragan_perturbation(real, noise)
+    return gradient_penalty(critic, real, perturbed, alpha, epsilon=epsilon, target=target, one_sided=one_sided)
+
+
+# ------------------------------------------------------------------------------------------------
+# Triple-GAN (Li, Xu, Zhu, Zhang 2017, "Triple Generative Adversarial Nets"): a discriminator on
+# (image, label) pairs against a conditional generator and a classifier. `pair_logits` is D's logit
+# on each unlabelled image paired with every class, (N, K); `class_probabilities` is C's p_c(y | x),
+# (N, K). The expectation over C's labels is taken exactly, sum_y p_c(y | x) (...) (the authors'
+# "integrate" objective), so no sampled label and no REINFORCE estimator is needed.
+
+
+def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_probabilities, alpha=0.5):
+    """Triple-GAN's discriminator loss: real pairs real, the generator's and the classifier's pairs fake.
+
+    `-E_p[log D(x, y)] - alpha E_pg[log(1 - D(x, y))] - (1 - alpha) E_x E_{y ~ p_c(y|x)}[log(1 - D(x, y))]`
+    (Li et al. 2017, Eq. 2), with `D = sigmoid(logit)`: `-log D = softplus(-l)`,
+    `-log(1 - D) = softplus(l)`.
+
+    Args:
+        real_logits: D on labelled pairs (x, y), (N, 1) or (N,).
+        fake_logits: D on generated pairs (G(z, y), y), (M, 1) or (M,).
+        pair_logits: D on each unlabelled image with each class, (U, K).
+        class_probabilities: the classifier's p_c(y | x) of those images, (U, K); no gradient
+            flows into them here.
+        alpha: the weight of the generator's pairs, in [0, 1] (1/2 in the paper).
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> round(float(triple_gan_discriminator_loss([[0.0]], [[0.0]], [[0.0, 0.0]], [[0.5, 0.5]])), 6)  # 2 log 2
+    1.386294
+
+    Reference:
+        Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017.
+    """
+    alpha = number("alpha", alpha, low=0, high=1)
+    probabilities = ops.stop_gradient(ops.cast(class_probabilities, "float32"))
+    pseudo = ops.mean(ops.sum(probabilities * ops.softplus(ops.cast(pair_logits, "float32")), axis=-1))
+    return (
+        _mean(ops.softplus(-ops.cast(real_logits, "float32")))
+        + alpha * _mean(ops.softplus(ops.cast(fake_logits, "float32")))
+        + (1.0 - alpha) * pseudo
+    )
+
+
+def triple_gan_classifier_adversarial_loss(pair_logits, class_probabilities, alpha=0.5):
+    """The classifier's adversarial loss in Triple-GAN: `-(1 - alpha) E_x E_{y ~ p_c(y|x)}[log D(x, y)]`.
+
+    The classifier is rewarded for labels the discriminator takes for real ones. This is
+    the non-saturating form the authors' code trains with (`bce(D, 1)`); the paper writes
+    the minimax `(1 - alpha) E_pc[log(1 - D(x, y))]`. The gradient reaches the classifier
+    through `class_probabilities` (and the expectation is exact, so no REINFORCE estimator
+    is needed).
+
+    Args:
+        pair_logits: D on each unlabelled image with each class, (U, K).
+        class_probabilities: p_c(y | x), (U, K).
+        alpha: as in `triple_gan_discriminator_loss`.
+
+    Example:
+    >>> round(float(triple_gan_classifier_adversarial_loss([[0.0, 0.0]], [[0.5, 0.5]])), 6)  # log 2 / 2
+    0.346574
+
+    Reference:
+        Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017.
+    """
+    alpha = number("alpha", alpha, low=0, high=1)
+    probabilities = ops.cast(class_probabilities, "float32")
+    return (1.0 - alpha) * ops.mean(ops.sum(probabilities * ops.softplus(-ops.cast(pair_logits, "float32")), axis=-1))
+
+
+def conditional_entropy(class_probabilities, epsilon=1e-6):
+    """Mean entropy of the predicted class distributions: `-E_x sum_y p(y|x) log p(y|x)`.
+
+    Minimised on unlabelled images it makes a classifier confident (entropy
+    regularisation, Grandvalet & Bengio 2005); the Triple-GAN authors' code adds it to
+    the classifier's loss with weight 0.3. Probabilities are clipped to
+    [epsilon, 1 - epsilon] inside the log, as in their code.
+
+    Example:
+    >>> round(float(conditional_entropy([[0.5, 0.5], [1.0, 0.0]])), 4)  # (log 2 + 0) / 2
+    0.3466
+
+    Reference:
+        Grandvalet, Bengio. "Semi-supervised Learning by Entropy Minimization", NeurIPS 2005.
+    """
+    p = ops.cast(class_probabilities, "float32")
+    return -ops.mean(ops.sum(p * ops.log(ops.clip(p, epsilon, 1.0 - epsilon)), axis=-1))
+
+
+def class_balance_loss(class_probabilities, epsilon=1e-6):
+    """Cross-entropy of the batch's mean prediction against the uniform: `-(1/K) sum_y log E_x[p(y|x)]`.
+
+    Keeps an entropy-regularised classifier from putting every unlabelled image in one
+    class; the Triple-GAN authors' code weighs it 1e-3. Its minimum, log K, is reached
+    when the batch's mean prediction is uniform.
+
+    Example:
+    >>> round(float(class_balance_loss([[1.0, 0.0], [0.0, 1.0]])), 6)  # mean (1/2, 1/2): log 2
+    0.693147
+    """
+    mean = ops.mean(ops.cast(class_probabilities, "float32"), axis=0)
+    return -ops.mean(ops.log(ops.clip(mean, epsilon, 1.0 - epsilon)))

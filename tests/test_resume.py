@@ -43,6 +43,8 @@ def fixed_batches(model, steps=3, batch_size=4):
     count = steps * model.critic_steps * batch_size
     images = np.random.default_rng(1).uniform(-1, 1, (count, SIZE, SIZE, 1)).astype("float32")
     data = (images, (np.arange(count) % CLASSES).astype("int32")) if model.conditional else images
+    if model.semi_supervised:  # (labelled images, labels, unlabelled images)
+        data = (*data, images[::-1].copy())
     return tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder=True)
 
 

@@ -6,7 +6,7 @@ import os
 
 from keras_gans.data._checks import MAX_FILE_BYTES, MAX_IMAGE_PIXELS
 from keras_gans.data.celeba import celeba, celeba_available
-from keras_gans.data.digits import digits
+from keras_gans.data.digits import digits, digits_held_out, digits_labelled
 from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
@@ -19,6 +19,7 @@ __all__ = [
     "DATASET_NAMES", "DatasetInfo", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",
+    "digits_held_out", "digits_labelled",
 ]
 
 

@@ -11,6 +11,7 @@ from keras_gans.models.began import BEGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.ebgan import EBGAN
+from keras_gans.models.dragan import DRAGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.improved_dcgan import ImprovedDCGAN
@@ -18,6 +19,7 @@ from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sngan import SNGAN
+from keras_gans.models.triple_gan import TripleGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
@@ -37,6 +39,8 @@ VARIANTS = {
     "fgan": FGAN,
     "ebgan": EBGAN,
     "began": BEGAN,
+    "triple-gan": TripleGAN,
+    "dragan": DRAGAN,
 }
 
 
@@ -53,4 +57,5 @@ __all__ = [
     "BEGAN", "EBGAN",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
     "ImprovedDCGAN",
+    "DRAGAN", "TripleGAN",
 ]

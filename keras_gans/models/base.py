@@ -87,6 +87,10 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     generator_input = "latent"
     # True for the variants that cannot run without labels (cGAN, ACGAN, projection).
     conditional = False
+    # True for the variants that learn from labelled and unlabelled images at once (Triple-GAN):
+    # each batch is (labelled images, labels, unlabelled images), e.g. from
+    # `keras_gans.data.digits(labels_per_class=K)`; the command line and the tests feed them so.
+    semi_supervised = False
     # Set by variants whose discriminator has no batch statistics (no batch norm): one call on
     # real and fake concatenated, so that layers that update state on each training call
     # (spectral norm's power iteration) advance once per update.

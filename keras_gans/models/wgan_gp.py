@@ -4,14 +4,15 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import _validation, losses
+from keras_gans import losses
 from keras_gans.models._defaults import Defaults, adam
+from keras_gans.models._penalty import GradientPenaltyOptions
 from keras_gans.models.base import BaseGAN
 from keras_gans.networks import build_critic, build_generator, packing
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class WGANGP(BaseGAN):
+class WGANGP(GradientPenaltyOptions, BaseGAN):
     """Wasserstein GAN with gradient penalty.
 
     The critic estimates the Wasserstein-1 distance `E[D(x)] - E[D(G(z))]` between
@@ -31,6 +32,10 @@ class WGANGP(BaseGAN):
             depend on the batch).
         critic_steps: critic updates per generator update (n_critic, 5 in the paper).
         gradient_penalty_weight: lambda (10 in the paper).
+        gradient_penalty_target: the norm k the penalty pulls the critic's gradient
+            towards (1 in the paper), a number >= 0.
+        one_sided: penalise only gradient norms above k, `max(0, ||grad|| - k)^2`
+            (Petzka et al. 2018); False is the paper's two-sided penalty.
         latent_dim: size of z; inferred from the generator when None.
         seed: seed of the latent and mixing-weight draws in training.
         **kwargs: passed to `keras.Model` (e.g. `name`).
@@ -47,16 +52,13 @@ class WGANGP(BaseGAN):
     Reference:
         Gulrajani, Ahmed, Arjovsky, Dumoulin, Courville. "Improved Training of
         Wasserstein GANs", NeurIPS 2017. https://arxiv.org/abs/1704.00028
+        Petzka, Fischer, Lukovnikov. "On the regularization of Wasserstein GANs",
+        ICLR 2018 (the one-sided penalty).
     """
 
     metric_names = ("d_loss", "g_loss", "gp", "wasserstein")
-    config_keys = ("gradient_penalty_weight",)
     # Gulrajani et al. 2017, Algorithm 1: n_critic = 5, alpha = 1e-4, beta_1 = 0, beta_2 = 0.9; z of 128.
     defaults = Defaults(latent_dim=128, critic_steps=5, optimizer=adam(1e-4, beta_1=0.0, beta_2=0.9))
-
-    def __init__(self, generator, discriminator, *, gradient_penalty_weight=10.0, **kwargs):
-        super().__init__(generator, discriminator, **kwargs)
-        self.gradient_penalty_weight = _validation.number("gradient_penalty_weight", gradient_penalty_weight, low=0)
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
@@ -82,7 +84,9 @@ class WGANGP(BaseGAN):
             real_scores = self.discriminator(real, training=True)
             fake_scores = self.discriminator(fake, training=True)
             critic_loss = losses.wasserstein_critic_loss(real_scores, fake_scores)
-            gp = losses.gradient_penalty(self.discriminator, real, fake, alpha)
+            gp = losses.gradient_penalty(
+                self.discriminator, real, fake, alpha, target=self.gradient_penalty_target, one_sided=self.one_sided
+            )
             # L = E[D(G(z))] - E[D(x)] + lambda gp  (Eq. 3)
             d_loss = critic_loss + self.gradient_penalty_weight * gp
         self.apply_gradients(self.d_optimizer, d_loss, tape, self.discriminator)

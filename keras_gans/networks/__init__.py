@@ -5,6 +5,7 @@ from keras_gans.networks.autoencoder import (
     build_began_generator,
     build_ebgan_discriminator,
 )
+from keras_gans.networks.classifier import build_classifier
 from keras_gans.networks.conditional import (
     build_conditional_discriminator,
     build_conditional_generator,
@@ -33,4 +34,5 @@ __all__ = [
     "build_mlp_generator",
     "build_projection_discriminator",
     "check_image_size",
+    "build_classifier",
 ]

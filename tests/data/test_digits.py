@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from sklearn.datasets import load_digits
 
 from keras_gans.data import digits
@@ -69,3 +70,40 @@ def test_numpy_integers_and_bools_are_told_apart():
     assert ds.element_spec.shape == (500, 8, 8, 3)
     with pytest.raises(ValueError, match="batch_size must be an int >= 1, got True"):
         digits(batch_size=True)
+
+
+# ------------------------------------------------------------------ semi-supervised split
+
+
+def _rows(images):
+    return {np.asarray(image).tobytes() for image in images}
+
+
+def test_semi_supervised_stream_labels_k_per_class_and_never_yields_the_held_out_digits():
+    from keras_gans.data import digits_held_out, digits_labelled
+
+    dataset = digits(image_size=8, batch_size=50, labels_per_class=3, seed=4)
+    labelled_spec, labels_spec, unlabelled_spec = dataset.element_spec
+    assert labelled_spec.shape == unlabelled_spec.shape == (50, 8, 8, 1) and labels_spec.dtype == tf.int32
+    assert int(dataset.cardinality()) == (1797 - 450) // 50
+    seen_labelled, seen_unlabelled = [], []
+    for x_l, y_l, x_u in dataset:
+        seen_labelled += list(zip(x_l.numpy(), y_l.numpy()))
+        seen_unlabelled += list(x_u.numpy())
+    held_images, held_labels = digits_held_out(image_size=8)
+    assert held_images.shape == (450, 8, 8, 1) and np.bincount(held_labels).min() > 30
+    labelled_images, labelled_labels = digits_labelled(3, image_size=8, seed=4)
+    assert np.bincount(labelled_labels).tolist() == [3] * 10
+    # The labelled pairs repeat: every one of the 30 comes back, and only they.
+    assert _rows(x for x, _ in seen_labelled) == _rows(labelled_images)
+    assert len(_rows(seen_unlabelled)) == len(seen_unlabelled) == 26 * 50  # one pass, no repeats
+    assert not _rows(seen_unlabelled) & _rows(held_images)
+    assert not _rows(labelled_images) & _rows(held_images)
+    # The held-out split does not depend on the labelling seed; the labelled draw does.
+    assert _rows(digits_held_out(image_size=8)[0]) == _rows(held_images)
+    assert _rows(digits_labelled(3, image_size=8, seed=5)[0]) != _rows(labelled_images)
+
+
+def test_semi_supervised_refuses_more_labels_than_a_class_has():
+    with pytest.raises(ValueError, match=r"labels_per_class must be at most \d+ \(the training images of class \d\), got 500"):
+        digits(image_size=8, batch_size=8, labels_per_class=500)

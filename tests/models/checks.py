@@ -27,13 +27,18 @@ def tiny_images(count=16, size=16, channels=1, seed=0):
     return np.random.default_rng(seed).uniform(-1, 1, (count, size, size, channels)).astype("float32")
 
 
-def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None, seed=0):
-    """A dataset of `batches` full batches; (images, labels) pairs when num_classes is set."""
+def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None, seed=0, unlabelled=False):
+    """A dataset of `batches` full batches; (images, labels) pairs when num_classes is set.
+
+    With `unlabelled` (a semi-supervised variant, `model.semi_supervised`): (images, labels,
+    unlabelled images) triples.
+    """
     images = tiny_images(batch_size * batches, size, channels, seed)
     if num_classes is None:
         return tf.data.Dataset.from_tensor_slices(images).batch(batch_size, drop_remainder=True)
     labels = (np.arange(len(images)) % num_classes).astype("int32")
-    return tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size, drop_remainder=True)
+    parts = (images, labels, tiny_images(len(images), size, channels, seed + 1)) if unlabelled else (images, labels)
+    return tf.data.Dataset.from_tensor_slices(parts).batch(batch_size, drop_remainder=True)
 
 
 def _values(variables):
@@ -89,7 +94,7 @@ def check_keras_round_trip(model, dataset, tmp_path):
     loaded = keras.models.load_model(path)
     assert type(loaded) is type(model)
     for key, value in model.get_config().items():
-        if key not in ("generator", "discriminator"):
+        if key not in {name for name, _ in model.players}:  # the networks: compared by their weights below
             assert loaded.get_config()[key] == value, key
     for a, b in [(model.weights, loaded.weights), (model.d_optimizer.variables, loaded.d_optimizer.variables),
                  (model.g_optimizer.variables, loaded.g_optimizer.variables)]:

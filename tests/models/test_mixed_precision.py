@@ -30,7 +30,8 @@ def build(name, policy, seed=0):
 
 def data_for(model, batches=2):
     num_classes = 3 if model.conditional else None
-    return tiny_dataset(batches=batches * model.critic_steps, num_classes=num_classes, size=16)
+    return tiny_dataset(batches=batches * model.critic_steps, num_classes=num_classes, size=16,
+                        unlabelled=model.semi_supervised)
 
 
 def weights_after_one_step(model):

@@ -34,7 +34,8 @@ def build(name, jit_compile, seed=0, cls=None):
 
 
 def fit_two_steps(model):
-    data = tiny_dataset(batches=2 * model.critic_steps, num_classes=3 if model.conditional else None, size=16)
+    data = tiny_dataset(batches=2 * model.critic_steps, num_classes=3 if model.conditional else None, size=16,
+                        unlabelled=model.semi_supervised)
     history = model.fit(data, epochs=1, verbose=0)
     weights = [np.asarray(v) for v in model.discriminator.trainable_variables + model.generator.trainable_variables]
     return history.history, weights
