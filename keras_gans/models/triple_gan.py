@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gans import _validation, losses
 from keras_gans.models._defaults import Defaults, adam
+from keras_gans.models._ema import ema_copy, update_ema
 from keras_gans.models._input_checks import assert_image_values
 from keras_gans.models.base import BaseGAN, mean_probability
 from keras_gans.networks import build_classifier, build_conditional_discriminator, build_conditional_generator
@@ -113,8 +114,7 @@ class TripleGAN(BaseGAN):
         self.class_balance_weight = _validation.number("class_balance_weight", class_balance_weight, low=0)
         self.classifier_average = _validation.number(
             "classifier_average", classifier_average, low=0, high=1, low_open=True)
-        self.average_classifier = keras.models.clone_model(classifier)
-        self.average_classifier.set_weights(classifier.get_weights())
+        self.average_classifier = ema_copy(classifier)
 
     def check_networks(self):
         self.check_two_input_discriminator("logit")
@@ -223,9 +223,8 @@ class TripleGAN(BaseGAN):
             )
         self.apply_gradients(self.c_optimizer, c_loss, tape, self.classifier)
         # The averaged classifier the authors evaluate: a <- a + rate (w - a), every weight
-        # (batch norm's moving statistics too).
-        for average, weight in zip(self.average_classifier.weights, self.classifier.weights):
-            average.assign(average + self.classifier_average * (ops.cast(weight, average.dtype) - average))
+        # (batch-norm statistics too), i.e. an EMA with decay 1 - rate.
+        update_ema(self.average_classifier, self.classifier, 1.0 - self.classifier_average)
         return {"c_loss": c_loss, "c_supervised": supervised}
 
     # ------------------------------------------------------------ inference
