@@ -5,6 +5,7 @@ from keras_gans.layers.reparametrized_spectral_normalization import Reparametriz
 
 # StyleGAN (Karras et al. 2019)
 from keras_gans.layers.adaptive_instance_normalization import AdaptiveInstanceNormalization
+from keras_gans.layers.equalized_conv2d import EqualizedConv2D
 from keras_gans.layers.equalized_dense import EqualizedDense
 from keras_gans.layers.learned_constant import LearnedConstant
 from keras_gans.layers.minibatch_standard_deviation import MinibatchStandardDeviation
@@ -14,6 +15,6 @@ from keras_gans.layers.style_truncation import StyleTruncation
 
 __all__ = ["GlobalSumPooling2D", "ReparametrizedSpectralNormalization"]
 __all__ += [
-    "AdaptiveInstanceNormalization", "EqualizedDense", "LearnedConstant", "MinibatchStandardDeviation", "NoiseInput",
-    "PixelNormalization", "StyleTruncation",
+    "AdaptiveInstanceNormalization", "EqualizedConv2D", "EqualizedDense", "LearnedConstant",
+    "MinibatchStandardDeviation", "NoiseInput", "PixelNormalization", "StyleTruncation",
 ]

@@ -8,6 +8,7 @@ import pytest
 
 from keras_gans.layers import (
     AdaptiveInstanceNormalization,
+    EqualizedConv2D,
     EqualizedDense,
     LearnedConstant,
     MinibatchStandardDeviation,
@@ -142,7 +143,7 @@ def test_keras_round_trip_of_every_layer(tmp_path):
     ws = StyleTruncation(num_layers=2, cutoff=1)([w, psi])
     x = NoiseInput(seed=3)(LearnedConstant((4, 4, 2))(z))
     x = AdaptiveInstanceNormalization()([x, ws[:, 0]])
-    x = MinibatchStandardDeviation(group_size=2)(x)
+    x = MinibatchStandardDeviation(group_size=2)(EqualizedConv2D(3, 3)(x))
     model = keras.Model([z, psi], x)
     for weight in model.weights:  # non-default values everywhere, so a lost weight shows
         weight.assign(RNG.normal(size=weight.shape).astype("float32"))
@@ -153,3 +154,17 @@ def test_keras_round_trip_of_every_layer(tmp_path):
     for a, b in zip(model.weights, loaded.weights):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     assert [type(layer).__name__ for layer in loaded.layers] == [type(layer).__name__ for layer in model.layers]
+
+
+def test_equalized_conv_scales_its_kernel_by_he_constant():
+    x = RNG.normal(size=(2, 5, 5, 3)).astype("float32")
+    layer = EqualizedConv2D(4, 3, gain=2.0)
+    out = np.asarray(layer(x))
+    layer.bias.assign(np.arange(4, dtype="float32"))
+    kernel = np.asarray(layer.kernel) * 2.0 / math.sqrt(27)  # gain / sqrt(3 * 3 * 3)
+    # the centre pixel by hand: its 3x3 neighbourhood times the scaled kernel
+    centre = np.einsum("nhwc,hwcf->nf", x[:, 1:4, 1:4], kernel)
+    np.testing.assert_allclose(out[:, 2, 2], centre, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(layer(x))[:, 2, 2], centre + np.arange(4), rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="kernel_size must be odd, got 2"):
+        EqualizedConv2D(4, 2)
