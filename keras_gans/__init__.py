@@ -18,6 +18,7 @@ _HOMES = {
         "ProjectionCGAN", "RaGAN",
     )},
 }
+_HOMES["StyleGAN"] = "keras_gans.models"  # issue 16
 
 
 def _check_backend():
@@ -77,6 +78,7 @@ __all__ = [
     "BaseGAN",
     "ProjectionCGAN",
     "RaGAN",
+    "StyleGAN",
     "callbacks",
     "constraints",
     "data",

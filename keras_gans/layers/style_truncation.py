@@ -45,7 +45,9 @@ class StyleTruncation(keras.layers.Layer):
 
     def build(self, input_shape):
         w_dim = int(input_shape[0][-1])
-        self.w_average = self.add_weight(shape=(w_dim,), name="w_average", initializer="zeros", trainable=False)
+        # "mean": under several replicas each assigns its own batch's update; the variable keeps their mean.
+        self.w_average = self.add_weight(shape=(w_dim,), name="w_average", initializer="zeros", trainable=False,
+                                         aggregation="mean")
 
     def call(self, inputs):
         w, psi = inputs
