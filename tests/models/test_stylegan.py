@@ -186,3 +186,20 @@ def test_networks_that_do_not_fit_are_refused():
         StyleGAN(model.generator, model.discriminator, num_classes=3)
     with pytest.raises(ValueError, match="pack=2"):
         StyleGAN(model.generator, model.discriminator, pack=2)
+
+
+@pytest.mark.large
+def test_onnx_and_tflite_take_psi_too(tmp_path):
+    pytest.importorskip("onnxruntime")
+    import onnxruntime
+
+    model = tiny()
+    z = np.random.default_rng(0).standard_normal((3, LATENT)).astype("float32")
+    psi = np.array([1.0, 0.5, 0.0], "float32")
+    expected = np.concatenate([model.generate(z[i : i + 1], truncation_psi=float(psi[i])) for i in range(3)])
+    session = onnxruntime.InferenceSession(export_generator(model, tmp_path / "g.onnx", format="onnx"))
+    assert [spec.name for spec in session.get_inputs()] == ["z", "truncation_psi"]
+    np.testing.assert_allclose(session.run(None, {"z": z, "truncation_psi": psi})[0], expected, atol=1e-4)
+    runner = tf.lite.Interpreter(model_path=export_generator(model, tmp_path / "g.tflite", format="tflite"))
+    served = runner.get_signature_runner("serve")(z=z, truncation_psi=psi)["images"]
+    np.testing.assert_allclose(served, expected, atol=1e-4)
