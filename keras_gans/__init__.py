@@ -22,6 +22,7 @@ _HOMES = {
     )},
     **{name: "keras_gans.models" for name in ("EBGAN", "BEGAN")},
 }
+_HOMES["StyleGAN"] = "keras_gans.models"  # issue 16
 
 
 def _check_backend():
@@ -86,6 +87,7 @@ __all__ = [
     "BEGAN",
     "DRAGAN",
     "TripleGAN",
+    "StyleGAN",
     "callbacks",
     "constraints",
     "data",

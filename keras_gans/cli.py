@@ -17,7 +17,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "ebgan", "began", "triple-gan", "dragan",
+    "fgan", "ebgan", "began", "triple-gan", "dragan", "stylegan",
 )
 
 
@@ -172,6 +172,9 @@ def build_parser():
                         help="conditional generators: class of each image (an index, or a name the model was "
                         "trained with), comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
+    sample.add_argument("--truncation-psi", type=_non_negative_number, default=1.0,
+                        help="StyleGAN generators: psi of the truncation trick w' = w_avg + psi (w - w_avg); "
+                        "1 is none, 0.7 the StyleGAN authors' choice for pictures")
     export = commands.add_parser(
         "export",
         help="export the generator of a trained model (.keras) as a SavedModel, ONNX or TensorFlow Lite file",
@@ -433,7 +436,10 @@ def sample(args):
     else:
         if args.labels is not None:
             raise ValueError(f"--labels given, but the generator at {args.savedmodel!r} is unconditional")
-        images = loaded.serve(tf.constant(z))["images"].numpy()
+        served = [tf.constant(z)]
+        if "truncation_psi" in inputs:  # a StyleGAN generator takes psi per image
+            served.append(tf.fill((args.n,), float(args.truncation_psi)))
+        images = loaded.serve(*served)["images"].numpy()
     save_image(args.out, image_grid(images, min_tile=DISPLAY_TILE))
     print(f"Wrote {args.n} images to {args.out}")
     return args.out

@@ -6,8 +6,21 @@ from keras_gans.layers.reference_batch import ReferenceBatch
 from keras_gans.layers.reparametrized_spectral_normalization import ReparametrizedSpectralNormalization
 from keras_gans.layers.virtual_batch_normalization import VirtualBatchNormalization
 
+# StyleGAN (Karras et al. 2019)
+from keras_gans.layers.adaptive_instance_normalization import AdaptiveInstanceNormalization
+from keras_gans.layers.equalized_conv2d import EqualizedConv2D
+from keras_gans.layers.equalized_dense import EqualizedDense
+from keras_gans.layers.learned_constant import LearnedConstant
+from keras_gans.layers.minibatch_standard_deviation import MinibatchStandardDeviation
+from keras_gans.layers.noise_input import NoiseInput
+from keras_gans.layers.pixel_normalization import PixelNormalization
+from keras_gans.layers.style_truncation import StyleTruncation
+
 __all__ = [
     "GlobalSumPooling2D", "ReparametrizedSpectralNormalization",
     # Salimans et al. 2016 (issue 14)
     "MinibatchDiscrimination", "ReferenceBatch", "VirtualBatchNormalization",
+    # StyleGAN (issue 16)
+    "AdaptiveInstanceNormalization", "EqualizedConv2D", "EqualizedDense", "LearnedConstant",
+    "MinibatchStandardDeviation", "NoiseInput", "PixelNormalization", "StyleTruncation",
 ]

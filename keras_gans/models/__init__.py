@@ -20,6 +20,7 @@ from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sngan import SNGAN
 from keras_gans.models.triple_gan import TripleGAN
+from keras_gans.models.stylegan import StyleGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
@@ -41,6 +42,7 @@ VARIANTS = {
     "began": BEGAN,
     "triple-gan": TripleGAN,
     "dragan": DRAGAN,
+    "stylegan": StyleGAN,
 }
 
 
@@ -59,3 +61,4 @@ __all__ = [
     "ImprovedDCGAN",
     "DRAGAN", "TripleGAN",
 ]
+__all__ += ["StyleGAN"]

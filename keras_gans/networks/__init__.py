@@ -19,6 +19,14 @@ from keras_gans.networks.dcgan import (
     check_image_size,
 )
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
+from keras_gans.networks.style import (
+    build_mapping_network,
+    build_style_discriminator,
+    build_style_generator,
+    build_synthesis_network,
+    style_mixing,
+    synthesis_layers,
+)
 
 __all__ = [
     "build_began_discriminator",
@@ -35,4 +43,9 @@ __all__ = [
     "build_projection_discriminator",
     "check_image_size",
     "build_classifier",
+]
+# StyleGAN (Karras et al. 2019)
+__all__ += [
+    "build_mapping_network", "build_style_discriminator", "build_style_generator", "build_synthesis_network",
+    "style_mixing", "synthesis_layers",
 ]

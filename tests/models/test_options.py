@@ -54,6 +54,11 @@ def tiny(name, **kwargs):
     ("ebgan", {"pulling_away_weight": -0.1}, "pulling_away_weight must be a finite number >= 0, got -0.1"),
     ("began", {"diversity_ratio": 0}, r"diversity_ratio must be a finite number in \(0, 1\], got 0"),
     ("began", {"k_learning_rate": -1}, "k_learning_rate must be a finite number >= 0, got -1"),
+    ("stylegan", {"r1_gamma": -1.0}, "r1_gamma must be a finite number >= 0, got -1.0"),
+    ("stylegan", {"r1_interval": 0}, "r1_interval must be an int >= 1, got 0"),
+    ("stylegan", {"style_mixing_probability": 1.5}, r"style_mixing_probability must be a finite number in \[0, 1\], got 1.5"),
+    ("stylegan", {"w_average_decay": 1.0}, r"w_average_decay must be a finite number in \[0, 1\), got 1.0"),
+    ("stylegan", {"ema_half_life": 0}, "ema_half_life must be a finite number > 0, got 0"),
 ])
 def test_bad_options_are_refused_naming_the_value(name, kwargs, match):
     with pytest.raises(ValueError, match=match):
