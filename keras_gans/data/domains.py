@@ -7,6 +7,7 @@ as many batches as the larger domain makes; the smaller domain's images repeat, 
 """
 
 import dataclasses
+import functools
 import os
 import zipfile
 
@@ -253,9 +254,20 @@ def digit_domains_channels(domains=DEFAULT_DIGIT_DOMAINS):
 def digit_split(image_size=32, split="train"):
     """Gray digits (N, S, S, 1) in [-1, 1] and their int32 labels: "train" (1437), "test" (360) or "all".
 
-    The split is `keras_gans.metrics.digits.digits_split`'s (stratified 80/20, seed 0).
+    The split is `keras_gans.metrics.digits.digits_split`'s (stratified 80/20, seed 0). The
+    arrays are cached and read-only: copy them before writing into them.
     """
-    split = _validation.one_of("split", split, ("train", "test", "all"))
+    return _digit_split(_validation.image_size(image_size), _validation.one_of("split", split, ("train", "test", "all")))
+
+
+@functools.lru_cache(maxsize=16)
+def _digit_split(image_size, split):
+    images, labels = _read_split(image_size, split)
+    images.flags.writeable = labels.flags.writeable = False
+    return images, labels
+
+
+def _read_split(image_size, split):
     ((images, labels),) = [
         (x.numpy(), y.numpy()) for x, y in digits(
             image_size=image_size, batch_size=_NUM_DIGITS, shuffle=False, with_labels=True, drop_remainder=False
