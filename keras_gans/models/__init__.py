@@ -8,6 +8,7 @@ from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.cgan import CGAN
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
@@ -31,6 +32,7 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "cyclegan": CycleGAN,
 }
 
 
@@ -44,5 +46,5 @@ def variant(name):
 
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
-    "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "BaseGAN", "CycleGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]
