@@ -98,6 +98,7 @@ def test_reported_terms_are_the_objectives_terms():
     np.testing.assert_allclose(np.asarray(model.pool_y.images)[:2], np.asarray(fake_y), atol=1e-6)
 
 
+@pytest.mark.large
 def test_fit_steps_every_optimizer_once_per_step_and_fills_the_pools():
     model = tiny(pool_size=4)
     history = model.fit(domains(batches=3), epochs=1, verbose=0)
@@ -109,10 +110,15 @@ def test_fit_steps_every_optimizer_once_per_step_and_fills_the_pools():
         model.fit(np.zeros((4, SIZE, SIZE, 1), "float32"), batch_size=2, verbose=0)
 
 
-def test_learning_rate_constant_then_linear_to_zero_and_resumable(tmp_path):
+def test_learning_rate_constant_then_linear_to_zero():
     schedule = ConstantThenLinearDecay(2e-4, total_steps=10, decay_start_step=4)
     assert [round(float(schedule(t)), 8) for t in (0, 4, 7, 10, 11)] == [2e-4, 2e-4, 1e-4, 0.0, 0.0]
     assert ConstantThenLinearDecay.from_config(schedule.get_config()).get_config() == schedule.get_config()
+    assert ConstantThenLinearDecay(1.0, total_steps=10).decay_start_step == 5  # the paper's half and half
+
+
+@pytest.mark.large
+def test_learning_rate_schedule_is_followed_and_resumed(tmp_path):
     model = tiny(total_steps=4, decay_start_step=2)
     model.fit(domains(batches=3), epochs=1, verbose=0)
     assert float(model.g_optimizer.learning_rate) == pytest.approx(2e-4 * (4 - 3) / 2)
@@ -122,10 +128,13 @@ def test_learning_rate_constant_then_linear_to_zero_and_resumable(tmp_path):
     assert loaded.total_steps == 4 and loaded.decay_start_step == 2
 
 
-def test_keras_round_trip_keeps_four_optimizers_and_the_pools(tmp_path):
+def test_fit_then_keras_round_trip_keeps_four_optimizers_and_the_pools(tmp_path):
     model = tiny(pool_size=3)
     data = domains(batches=2)
-    model.fit(data, epochs=1, verbose=0)
+    history = model.fit(data, epochs=1, verbose=0)
+    assert sorted(history.history) == sorted(model.metric_names)
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    assert {name: int(o.iterations) for name, o in model.optimizers().items()} == dict.fromkeys(model.optimizers(), 2)
     loaded = check_keras_round_trip(model, data, tmp_path)
     np.testing.assert_array_equal(np.asarray(loaded.pool_x.images), np.asarray(model.pool_x.images))
     assert int(loaded.pool_y.count) == int(model.pool_y.count) == 3
@@ -137,6 +146,7 @@ class _StopAfterFirstEpoch(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
+@pytest.mark.large
 def test_backup_and_restore_resumes_the_pools_exactly(tmp_path):
     data = domains(batches=2)
     reference = tiny(pool_size=3)
