@@ -17,6 +17,7 @@ _HOMES = {
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
     )},
+    "CycleGAN": "keras_gans.models",
 }
 
 
@@ -77,6 +78,7 @@ __all__ = [
     "BaseGAN",
     "ProjectionCGAN",
     "RaGAN",
+    "CycleGAN",
     "callbacks",
     "constraints",
     "data",
