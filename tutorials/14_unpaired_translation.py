@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # 14 · Unpaired image-to-image translation: CycleGAN
@@ -178,6 +179,12 @@ history = model.fit(data.repeat(), epochs=1, steps_per_epoch=STEPS, callbacks=[l
 train_seconds = time.perf_counter() - start
 print(f"{STEPS} steps in {train_seconds:.0f} s; last: " +
       ", ".join(f"{key} {values[-1]:.3f}" for key, values in history.history.items()))
+
+# %% [markdown]
+# **Size of the committed run:** 16×16 RGB digits, generators of width 8 with 3 residual blocks
+# (69,443 parameters each), PatchGAN discriminators of width 8, batch 8 per domain, 1,000 steps,
+# seed 0. Training took 251 s (printed above) and the whole notebook 362 s on this 2-core CPU
+# while other jobs kept both cores busy (load average about 16).
 
 # %% [markdown]
 # ## Results
