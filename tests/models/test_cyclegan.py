@@ -128,6 +128,7 @@ def test_learning_rate_schedule_is_followed_and_resumed(tmp_path):
     assert loaded.total_steps == 4 and loaded.decay_start_step == 2
 
 
+@pytest.mark.large  # three fits of four networks: about 50 s of the default suite's budget
 def test_fit_then_keras_round_trip_keeps_four_optimizers_and_the_pools(tmp_path):
     model = tiny(pool_size=3)
     data = domains(batches=2)

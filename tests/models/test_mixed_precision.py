@@ -30,7 +30,8 @@ def build(name, policy, seed=0):
 
 def data_for(model, batches=2):
     count = 4 * batches * model.critic_steps  # tiny_dataset's batches of 4
-    return tf.data.Dataset.from_tensor_slices(training_data(type(model), tiny_images(count, 16), 3)).batch(4)
+    data = tf.data.Dataset.from_tensor_slices(training_data(type(model), tiny_images(count, 16), 3))
+    return data.batch(4, drop_remainder=True)
 
 
 def weights_after_one_step(model):

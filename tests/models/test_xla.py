@@ -35,7 +35,8 @@ def build(name, jit_compile, seed=0, cls=None):
 
 def fit_two_steps(model):
     count = 4 * 2 * model.critic_steps  # tiny_dataset's batches of 4
-    data = tf.data.Dataset.from_tensor_slices(training_data(type(model), tiny_images(count, 16), 3)).batch(4)
+    data = tf.data.Dataset.from_tensor_slices(training_data(type(model), tiny_images(count, 16), 3))
+    data = data.batch(4, drop_remainder=True)
     history = model.fit(data, epochs=1, verbose=0)
     weights = [np.asarray(v) for v in model.discriminator.trainable_variables + model.generator.trainable_variables]
     return history.history, weights
