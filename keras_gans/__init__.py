@@ -21,6 +21,7 @@ _HOMES = {
         "DRAGAN", "TripleGAN",
     )},
     **{name: "keras_gans.models" for name in ("EBGAN", "BEGAN")},
+    "CycleGAN": "keras_gans.models",
 }
 _HOMES["StyleGAN"] = "keras_gans.models"  # issue 16
 
@@ -88,6 +89,7 @@ __all__ = [
     "DRAGAN",
     "TripleGAN",
     "StyleGAN",
+    "CycleGAN",
     "callbacks",
     "constraints",
     "data",

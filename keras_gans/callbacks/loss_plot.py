@@ -32,6 +32,12 @@ _LABELS = {
     "pt": "pulling-away term",
     "k": "equilibrium control k_t",
     "convergence": "M_global (convergence)",
+    # CycleGAN
+    "f_loss": "F loss",
+    "dx_loss": "D_X loss",
+    "dy_loss": "D_Y loss",
+    "cycle": "cycle consistency (L1)",
+    "identity": "identity (L1)",
 }
 
 

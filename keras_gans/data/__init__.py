@@ -10,6 +10,11 @@ from keras_gans.data.digits import digits, digits_held_out, digits_labelled
 from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
+# Unpaired domains for image-to-image translation (CycleGAN, StarGAN).
+from keras_gans.data.domains import (  # noqa: E402
+    DIGIT_DOMAINS, DigitDomain, digit_domain_images, digit_domains, image_domains, load_domains, tfds_domains, unpaired,
+)
+
 # The tfds datasets known by their bare name; any other is "tfds:NAME[:SPLIT]".
 _TFDS_CLASSICS = {"mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10}
 DATASET_NAMES = ("digits", "celeba", *_TFDS_CLASSICS)
@@ -20,6 +25,10 @@ __all__ = [
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",
     "digits_held_out", "digits_labelled",
+]
+__all__ += [
+    "DIGIT_DOMAINS", "DigitDomain", "digit_domain_images", "digit_domains", "image_domains", "load_domains",
+    "tfds_domains", "unpaired",
 ]
 
 

@@ -36,6 +36,7 @@ def image_folder(
     deterministic=None,
     cache=None,
     with_labels=False,
+    subfolder=None,
 ):
     """Batches of square images from a folder (searched recursively) or a .zip read in place.
 
@@ -94,6 +95,8 @@ def image_folder(
             the next call says to delete it.
         with_labels: yield `(images, labels)`, int32 labels of shape `(batch_size,)` from the
             class subfolders; needs a folder laid out as described above.
+        subfolder: read only the images under this relative folder of the folder or zip
+            (e.g. "horse2zebra/trainA"), with the same checks; None reads everything.
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
@@ -127,6 +130,11 @@ def image_folder(
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such folder or zip file: {path!r}")
+    prefix = "" if subfolder is None else subfolder.replace("\\", "/").strip("/") + "/"
+    if prefix and os.path.isdir(path):
+        path = os.path.join(path, *prefix.strip("/").split("/"))
+        if not os.path.isdir(path):
+            raise FileNotFoundError(f"no such folder: {path!r}")
 
     def decode(contents):
         return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset, scale=cache is None)
@@ -140,7 +148,7 @@ def image_folder(
             "(unpack it, one subfolder per class)"
         )
     elif zipfile.is_zipfile(path):
-        contents, num_images = _zip_members(path, shuffle, seed)
+        contents, num_images = _zip_members(path, shuffle, seed, prefix)
     else:
         raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
     _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
@@ -303,11 +311,14 @@ def _labels(relative, problems, class_names, path):
     return np.asarray(labels, np.int32)
 
 
-def _zip_members(path, shuffle, seed):
+def _zip_members(path, shuffle, seed, prefix=""):
     with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and _accepted(m.filename)]
+        members = [
+            m for m in archive.infolist()
+            if not m.is_dir() and _accepted(m.filename) and m.filename.startswith(prefix)
+        ]
     if not members:
-        raise _no_images_error(path)
+        raise _no_images_error(f"{path}/{prefix}" if prefix else path)
     members.sort(key=lambda m: m.filename)
     # The zip directory gives each member's size, and reading a member stops there.
     unread = {m.filename: _checks.size_problem(m.file_size) for m in members}

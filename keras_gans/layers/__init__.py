@@ -16,6 +16,11 @@ from keras_gans.layers.noise_input import NoiseInput
 from keras_gans.layers.pixel_normalization import PixelNormalization
 from keras_gans.layers.style_truncation import StyleTruncation
 
+# Image-to-image translation (CycleGAN, StarGAN)
+from keras_gans.layers.image_pool import ImagePool
+from keras_gans.layers.instance_normalization import instance_normalization
+from keras_gans.layers.reflection_padding import ReflectionPadding2D
+
 __all__ = [
     "GlobalSumPooling2D", "ReparametrizedSpectralNormalization",
     # Salimans et al. 2016 (issue 14)
@@ -23,4 +28,6 @@ __all__ = [
     # StyleGAN (issue 16)
     "AdaptiveInstanceNormalization", "EqualizedConv2D", "EqualizedDense", "LearnedConstant",
     "MinibatchStandardDeviation", "NoiseInput", "PixelNormalization", "StyleTruncation",
+    # image-to-image translation (issue 17)
+    "ImagePool", "ReflectionPadding2D", "instance_normalization",
 ]

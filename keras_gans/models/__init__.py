@@ -9,6 +9,7 @@ from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.began import BEGAN
 from keras_gans.models.cgan import CGAN
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.ebgan import EBGAN
 from keras_gans.models.dragan import DRAGAN
@@ -43,6 +44,7 @@ VARIANTS = {
     "triple-gan": TripleGAN,
     "dragan": DRAGAN,
     "stylegan": StyleGAN,
+    "cyclegan": CycleGAN,
 }
 
 
@@ -60,5 +62,6 @@ __all__ = [
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
     "ImprovedDCGAN",
     "DRAGAN", "TripleGAN",
+    "BaseGAN", "CycleGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]
 __all__ += ["StyleGAN"]

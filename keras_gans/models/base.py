@@ -91,6 +91,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     # each batch is (labelled images, labels, unlabelled images), e.g. from
     # `keras_gans.data.digits(labels_per_class=K)`; the command line and the tests feed them so.
     semi_supervised = False
+    # True for the variants trained on unpaired (x_a, x_b) batches of two image domains (CycleGAN).
+    two_domains = False
     # Set by variants whose discriminator has no batch statistics (no batch norm): one call on
     # real and fake concatenated, so that layers that update state on each training call
     # (spectral norm's power iteration) advance once per update.

@@ -28,6 +28,10 @@ from keras_gans.networks.style import (
     synthesis_layers,
 )
 
+# Image-to-image translation (CycleGAN, StarGAN).
+from keras_gans.networks.patch import build_patch_discriminator, patch_layers, receptive_field  # noqa: E402
+from keras_gans.networks.resnet_translator import build_resnet_generator, default_blocks  # noqa: E402
+
 __all__ = [
     "build_began_discriminator",
     "build_began_generator",
@@ -49,3 +53,4 @@ __all__ += [
     "build_mapping_network", "build_style_discriminator", "build_style_generator", "build_synthesis_network",
     "style_mixing", "synthesis_layers",
 ]
+__all__ += ["build_patch_discriminator", "build_resnet_generator", "default_blocks", "patch_layers", "receptive_field"]

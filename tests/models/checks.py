@@ -41,6 +41,29 @@ def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None,
     return tf.data.Dataset.from_tensor_slices(parts).batch(batch_size, drop_remainder=True)
 
 
+def generator_input_batch(model, count, seed=1):
+    """`count` inputs of `model`'s generator: latents z, or images in [-1, 1] for an image-to-image model."""
+    if model.generator_input == "latent":
+        return np.random.default_rng(seed).standard_normal((count, model.latent_dim)).astype("float32")
+    shape = tuple(model.generator.inputs[0].shape[1:])
+    return np.random.default_rng(seed).uniform(-1, 1, (count, *shape)).astype("float32")
+
+
+def training_data(cls, images, num_classes=None):
+    """What `fit` takes for a variant: images; `(images, labels)` when conditional; `(x_a, x_b)` for two
+    domains; `(labelled images, labels, unlabelled images)` for a semi-supervised variant.
+
+    The second domain's (or the unlabelled) images are the first's reversed in order (and negated for a
+    second domain): unpaired, in [-1, 1].
+    """
+    if cls.two_domains:
+        return images, -images[::-1]
+    if cls.conditional:
+        labels = (np.arange(len(images)) % num_classes).astype("int32")
+        return (images, labels, images[::-1].copy()) if cls.semi_supervised else (images, labels)
+    return images
+
+
 def _values(variables):
     return [np.array(v) for v in variables]
 
@@ -96,12 +119,13 @@ def check_keras_round_trip(model, dataset, tmp_path):
     for key, value in model.get_config().items():
         if key not in {name for name, _ in model.players}:  # the networks: compared by their weights below
             assert loaded.get_config()[key] == value, key
-    for a, b in [(model.weights, loaded.weights), (model.d_optimizer.variables, loaded.d_optimizer.variables),
-                 (model.g_optimizer.variables, loaded.g_optimizer.variables)]:
+    pairs = [(model.weights, loaded.weights)]
+    pairs += [(o.variables, loaded.optimizers()[name].variables) for name, o in model.optimizers().items()]
+    for a, b in pairs:
         assert len(a) == len(b)
         for x, y in zip(a, b):
             np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
-    z = np.random.default_rng(1).standard_normal((4, model.latent_dim)).astype("float32")
+    z = generator_input_batch(model, 4)
     labels = None if model.num_classes is None else np.arange(4) % model.num_classes
     np.testing.assert_allclose(model.generate(z, labels), loaded.generate(z, labels), atol=1e-5)
     # Training continues as if never saved: the same next step (weights, both optimizers'
@@ -124,7 +148,7 @@ def check_export(model, tmp_path):
     """The SavedModel's serve signature reproduces generate for the same latents (and labels)."""
     path = export_generator(model, tmp_path / f"{type(model).__name__}_generator")
     loaded = tf.saved_model.load(str(path))
-    z = np.random.default_rng(2).standard_normal((3, model.latent_dim)).astype("float32")
+    z = generator_input_batch(model, 3, seed=2)
     if model.num_classes is None:
         served = loaded.serve(tf.constant(z))["images"].numpy()
         expected = model.generate(z)

@@ -45,6 +45,8 @@ SCRIPT = textwrap.dedent(
         data = (images, np.arange(len(images)) % CLASSES) if model.conditional else images
         if model.semi_supervised:  # (labelled images, labels, unlabelled images)
             data = (*data, images[::-1].copy())
+        if getattr(model, "two_domains", False):  # unpaired (x_a, x_b) batches
+            data = (images, -images[::-1])
         start = model.discriminator.get_weights() + model.generator.get_weights()
         history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(BATCH, drop_remainder=True),
                             epochs=1, verbose=0)
