@@ -36,6 +36,7 @@ def image_folder(
     deterministic=None,
     cache=None,
     with_labels=False,
+    file_labels=None,
 ):
     """Batches of square images from a folder (searched recursively) or a .zip read in place.
 
@@ -64,7 +65,9 @@ def image_folder(
     of its own; the classes are the subfolders' names in sorted order (`folder_classes`), label
     k the k-th, and each class folder is searched recursively. Files are checked and counted
     as above, in one warning for the whole folder, and a class left with no readable image gets
-    a warning of its own.
+    a warning of its own. `file_labels` labels files by their base name instead, in a folder or
+    a zip alike (CelebA's attribute vectors from `list_attr_celeba.txt`); files it does not name
+    are left out.
 
     Huge images: a file whose header declares more than `MAX_IMAGE_PIXELS` pixels (89,478,485,
     Pillow's decompression-bomb limit; a 100000 x 100000 PNG header, say) or that is larger than
@@ -94,6 +97,9 @@ def image_folder(
             the next call says to delete it.
         with_labels: yield `(images, labels)`, int32 labels of shape `(batch_size,)` from the
             class subfolders; needs a folder laid out as described above.
+        file_labels: a mapping from a file's base name (e.g. "000001.jpg") to its label, a
+            number or a vector of numbers of one length for all (e.g. 0/1 attributes); yields
+            `(images, labels)` with labels as float32 `(batch_size, ...)`. Not with `with_labels`.
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
@@ -124,6 +130,9 @@ def image_folder(
     crop_size, crop_offset = _pipeline.check_crop(crop_size, crop_offset)
     cache = _pipeline.check_cache(cache)
     with_labels = _validation.boolean("with_labels", with_labels)
+    if with_labels and file_labels is not None:
+        raise ValueError("give with_labels=True (class subfolders) or file_labels (labels by file name), not both")
+    by_name = None if file_labels is None else _by_name(file_labels)
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such folder or zip file: {path!r}")
@@ -132,7 +141,7 @@ def image_folder(
         return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset, scale=cache is None)
 
     if os.path.isdir(path):
-        files, num_images = _folder_files(path, shuffle, seed, _class_names(path) if with_labels else None)
+        files, num_images = _folder_files(path, shuffle, seed, _class_names(path) if with_labels else None, by_name)
         contents = _pipeline.map_images(files, tf.io.read_file)
     elif with_labels:
         raise ValueError(
@@ -140,7 +149,7 @@ def image_folder(
             "(unpack it, one subfolder per class)"
         )
     elif zipfile.is_zipfile(path):
-        contents, num_images = _zip_members(path, shuffle, seed)
+        contents, num_images = _zip_members(path, shuffle, seed, by_name)
     else:
         raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
     _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
@@ -260,10 +269,12 @@ def _walk_images(path):
     return relative
 
 
-def _folder_files(path, shuffle, seed, class_names=None):
+def _folder_files(path, shuffle, seed, class_names=None, by_name=None):
     """Shuffled, repeated names of the readable images under `path` (with their labels when
-    `class_names` are given), and their count."""
+    `class_names` or `by_name` are given), and their count."""
     relative = _walk_images(path)
+    if by_name is not None:
+        relative = _named(relative, by_name, path)
     if not relative:
         raise _no_images_error(path)
     full = [os.path.join(path, name) for name in relative]
@@ -278,7 +289,10 @@ def _folder_files(path, shuffle, seed, class_names=None):
     good = [name for name, problem in zip(full, problems) if not problem]
     if not good:
         raise ValueError(f"none of the {len(relative)} image files in {path!r} is readable")
-    if class_names is None:
+    if by_name is not None:
+        labels = np.stack([by_name[os.path.basename(name)] for name in good])
+        files = tf.data.Dataset.from_tensor_slices((good, labels))
+    elif class_names is None:
         files = tf.data.Dataset.from_tensor_slices(good)
     else:
         files = tf.data.Dataset.from_tensor_slices((good, _labels(relative, problems, class_names, path)))
@@ -303,9 +317,35 @@ def _labels(relative, problems, class_names, path):
     return np.asarray(labels, np.int32)
 
 
-def _zip_members(path, shuffle, seed):
+def _by_name(file_labels):
+    """`file_labels` as {base name: float32 array}, all of one shape; raises a ValueError naming a bad one."""
+    try:
+        items = {os.path.basename(str(name)): np.asarray(label, np.float32) for name, label in file_labels.items()}
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ValueError(f"file_labels must map file names to numbers or vectors of numbers ({error})") from None
+    shapes = {label.shape for label in items.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"file_labels must give every file a label of one shape, got shapes {sorted(shapes)}")
+    return items
+
+
+def _named(names, by_name, path):
+    """The `names` whose base name `by_name` labels; a ValueError if none is."""
+    kept = [name for name in names if os.path.basename(name) in by_name]
+    if names and not kept:
+        raise ValueError(
+            f"file_labels names none of the {len(names)} image files in {path!r} "
+            f"(e.g. {os.path.basename(names[0])!r}); it is keyed by base name"
+        )
+    return kept
+
+
+def _zip_members(path, shuffle, seed, by_name=None):
     with zipfile.ZipFile(path) as archive:
         members = [m for m in archive.infolist() if not m.is_dir() and _accepted(m.filename)]
+    if by_name is not None:
+        kept = set(_named([m.filename for m in members], by_name, path))
+        members = [m for m in members if m.filename in kept]
     if not members:
         raise _no_images_error(path)
     members.sort(key=lambda m: m.filename)
@@ -342,7 +382,7 @@ def _zip_members(path, shuffle, seed):
                         found[name] = problem
                         continue
                     yielded += 1
-                    yield data
+                    yield data if by_name is None else (data, by_name[os.path.basename(name)])
                 if found:
                     known_bad.update(found)
                     # Raised in a tf.data thread; point at this generator, not TF internals.
@@ -353,7 +393,9 @@ def _zip_members(path, shuffle, seed):
                         f"none of the {len(members)} image files in {path!r} is readable"
                     )
 
-    contents = tf.data.Dataset.from_generator(
-        generate, output_signature=tf.TensorSpec((), tf.string)
-    )
+    signature = tf.TensorSpec((), tf.string)
+    if by_name is not None:
+        label_shape = next(iter(by_name.values())).shape
+        signature = (signature, tf.TensorSpec(label_shape, tf.float32))
+    contents = tf.data.Dataset.from_generator(generate, output_signature=signature)
     return contents, len(names)
