@@ -14,6 +14,10 @@ from keras_gans.networks.dcgan import (
 )
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
 
+# Image-to-image translation (CycleGAN, StarGAN).
+from keras_gans.networks.patch import build_patch_discriminator, patch_layers, receptive_field  # noqa: E402
+from keras_gans.networks.resnet_translator import build_resnet_generator, default_blocks  # noqa: E402
+
 __all__ = [
     "build_conditional_discriminator",
     "build_conditional_generator",
@@ -26,3 +30,4 @@ __all__ = [
     "build_projection_discriminator",
     "check_image_size",
 ]
+__all__ += ["build_patch_discriminator", "build_resnet_generator", "default_blocks", "patch_layers", "receptive_field"]
