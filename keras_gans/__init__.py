@@ -18,6 +18,7 @@ _HOMES = {
         "ProjectionCGAN", "RaGAN",
     )},
 }
+_HOMES["StarGAN"] = "keras_gans.models"
 
 
 def _check_backend():
@@ -85,3 +86,4 @@ __all__ = [
     "metrics",
     "networks",
 ]
+__all__ += ["StarGAN"]

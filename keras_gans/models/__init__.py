@@ -15,6 +15,7 @@ from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sngan import SNGAN
+from keras_gans.models.stargan import StarGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
@@ -31,6 +32,7 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "stargan": StarGAN,
 }
 
 
@@ -46,3 +48,4 @@ __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]
+__all__ += ["StarGAN"]

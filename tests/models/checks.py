@@ -36,6 +36,24 @@ def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None,
     return tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size, drop_remainder=True)
 
 
+def generator_inputs_for(model, count, seed=1):
+    """`count` first inputs of the generator: latents z, or images for an image-to-image model."""
+    if model.generator_input == "latent":
+        return np.random.default_rng(seed).standard_normal((count, model.latent_dim)).astype("float32")
+    size, _, channels = model.data_shape
+    return tiny_images(count, size, channels, seed)
+
+
+def labels_for(model, count, seed=1):
+    """`count` labels a conditional model takes (None if unconditional): class indices in turn, or
+    random 0/1 attribute vectors for a multi-label model."""
+    if model.num_classes is None:
+        return None
+    if model.multi_label:
+        return np.random.default_rng(seed).integers(0, 2, (count, model.num_classes)).astype("float32")
+    return (np.arange(count) % model.num_classes).astype("int32")
+
+
 def _values(variables):
     return [np.array(v) for v in variables]
 
@@ -96,8 +114,7 @@ def check_keras_round_trip(model, dataset, tmp_path):
         assert len(a) == len(b)
         for x, y in zip(a, b):
             np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
-    z = np.random.default_rng(1).standard_normal((4, model.latent_dim)).astype("float32")
-    labels = None if model.num_classes is None else np.arange(4) % model.num_classes
+    z, labels = generator_inputs_for(model, 4), labels_for(model, 4)
     np.testing.assert_allclose(model.generate(z, labels), loaded.generate(z, labels), atol=1e-5)
     # Training continues as if never saved: the same next step (weights, both optimizers'
     # moments and the noise generator's state all came back) gives the same losses and weights.
@@ -119,12 +136,12 @@ def check_export(model, tmp_path):
     """The SavedModel's serve signature reproduces generate for the same latents (and labels)."""
     path = export_generator(model, tmp_path / f"{type(model).__name__}_generator")
     loaded = tf.saved_model.load(str(path))
-    z = np.random.default_rng(2).standard_normal((3, model.latent_dim)).astype("float32")
+    z = generator_inputs_for(model, 3, seed=2)
     if model.num_classes is None:
         served = loaded.serve(tf.constant(z))["images"].numpy()
         expected = model.generate(z)
     else:
-        labels = np.arange(3, dtype="int32") % model.num_classes
+        labels = labels_for(model, 3, seed=2)
         served = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
         expected = model.generate(z, labels)
     np.testing.assert_allclose(served, expected, atol=1e-5)

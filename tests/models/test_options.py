@@ -38,6 +38,10 @@ def tiny(name, **kwargs):
     ("wgan-gp", {"latent_dim": 16}, "latent_dim=16 but the generator takes inputs of size 8"),
     ("wgan", {"clip_value": float("inf")}, "clip_value must be a finite number > 0, got inf"),
     ("cgan", {"mismatched_pairs": 1}, "mismatched_pairs must be True or False, got 1"),
+    ("stargan", {"reconstruction_weight": -1.0}, "reconstruction_weight must be a finite number >= 0, got -1.0"),
+    ("stargan", {"classification_weight": "1"}, "classification_weight must be a finite number >= 0, got '1'"),
+    ("stargan", {"gradient_penalty_weight": float("nan")}, "gradient_penalty_weight must be a finite number >= 0, got nan"),
+    ("stargan", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
     ("acgan", {"critic_steps": 1.5}, "critic_steps must be an int >= 1, got 1.5"),
     ("cgan", {"class_names": ["a", "b"]}, r"class_names must be 3 strings, one per class.*got \['a', 'b'\]"),
 ])
