@@ -15,7 +15,8 @@ from keras_gans import _validation as validation
 
 # Kept in step with keras_gans.models.VARIANTS (a test checks); listed here so that
 # `--help` answers without importing TensorFlow.
-VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan", "stargan")
+VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan",
+            "cyclegan", "stargan")
 
 
 def _argument_type(parse, check, **options):
@@ -88,7 +89,8 @@ def build_parser():
         "'fashion_mnist', 'cifar10' or 'tfds:NAME[:SPLIT]' (any tensorflow-datasets image dataset, e.g. "
         "tfds:mnist:test), downloaded on first use into --data-dir; 'celeba' (tensorflow-datasets, or see "
         "--source); or a path to a folder or .zip of images (for conditional variants a folder with one "
-        "subfolder per class)",
+        "subfolder per class). cyclegan: 'digits-domains' (two colourings of the digits, embedded), "
+        "'tfds:cycle_gan/NAME' (e.g. tfds:cycle_gan/horse2zebra) or a folder or .zip with trainA/ and trainB/",
     )
     train.add_argument(
         "--data-dir",
@@ -259,6 +261,8 @@ def train(args):
     from keras_gans.models import variant
 
     cls = variant(args.variant)
+    if cls.two_domains:  # CycleGAN: unpaired (x_a, x_b) batches of two domains
+        return _train_two_domains(args, cls)
     info = data.dataset_info(args.dataset, **_dataset_options(args))
     if cls.conditional and info.num_classes is None:
         raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
@@ -287,6 +291,49 @@ def train(args):
     runs.save_atomically(model, os.path.join(out, "model.keras"))
     export_generator(model, os.path.join(out, "generator"))
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, best, wall)
+
+
+def _train_two_domains(args, cls):
+    """`train` for a variant of two unpaired domains: `data.load_domains`, no latent-drawing callbacks.
+
+    --dataset is "digits-domains", "tfds:cycle_gan/NAME" or a folder or .zip with trainA/ and
+    trainB/. The generator (A -> B) and its inverse (B -> A) are exported as image -> image
+    SavedModels.
+    """
+    import keras
+
+    from keras_gans import data, export_generator, runs
+    from keras_gans.callbacks import LossPlot, NaNGuard, StepTimer
+
+    channels = args.channels or data.domains.domains_channels(args.dataset)
+    info = data.DatasetInfo(args.dataset, channels, None, None, f"two unpaired domains from {args.dataset}")
+    out = validation.writable_path("--out", _default_out(args) if args.out is None else args.out, "folder")
+    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
+    plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
+    keras.utils.set_random_seed(args.seed)
+    given = {k: v for k, v in _dataset_options(args).items() if k in ("cache", "data_dir")}
+    dataset = data.load_domains(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+                                channels=channels, seed=runs.data_seed(args.seed, plan.epoch), **given)
+    model = cls(*cls.default_networks(args.image_size, channels, width=args.width), seed=args.seed,
+                **_class_params(args, cls, info))
+    model.compile()
+    timer = StepTimer()
+    checkpoint = os.path.join(out, "model.keras")
+    callbacks = [timer, NaNGuard(), LossPlot(out, keys=model.metric_names),
+                 keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
+                 keras.callbacks.BackupAndRestore(os.path.join(out, runs.BACKUP), double_checkpoint=True,
+                                                  delete_checkpoint=False)]
+    if args.lr is not None:
+        callbacks.append(keras.callbacks.LambdaCallback(on_train_begin=lambda logs: runs.set_learning_rate(model, args.lr)))
+    runs.start_run(out, plan, options)
+    started = time.perf_counter()
+    history = model.fit(dataset.repeat() if args.steps_per_epoch else dataset, epochs=args.epochs,
+                        steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=args.verbose)
+    wall = time.perf_counter() - started
+    runs.save_atomically(model, checkpoint)
+    export_generator(model, os.path.join(out, "generator"))
+    export_generator(model.inverse(), os.path.join(out, "inverse_generator"))
+    return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, None, wall)
 
 
 def _default_out(args):
@@ -365,6 +412,10 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
         "Keras checkpoint (model + both optimizers)": "model.keras",
         "Generator SavedModel (serve: z -> images)": "generator/",
     }
+    if model.generator_input != "latent":  # translators: no latent GIF or best samples; both directions exported
+        artifacts = {label: name for label, name in artifacts.items() if os.path.exists(os.path.join(out, name))}
+        artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
+        artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
     generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(

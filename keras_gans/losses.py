@@ -552,6 +552,50 @@ def _mean(scores):
     return ops.mean(ops.cast(scores, "float32"))
 
 
+# --- CycleGAN (Zhu et al. 2017): cycle consistency and identity ------------------------------
+# The adversarial terms are the least-squares ones above (Zhu et al. Sec. 4, following Mao et al.).
+
+
+def cycle_consistency_loss(real, reconstructed):
+    """Cycle-consistency loss: `E[||F(G(x)) - x||_1]`, the mean absolute error over pixels.
+
+    One direction of Zhu et al.'s Eq. 2, as their code computes it (`nn.L1Loss`, a mean
+    over every pixel and channel); the model sums both directions and weighs them by
+    lambda (10 in the paper).
+
+    Args:
+        real: the images x, (N, H, W, C).
+        reconstructed: F(G(x)), the same shape.
+
+    Example:
+    >>> float(cycle_consistency_loss([[0.0, 1.0]], [[0.5, -1.0]]))  # (0.5 + 2) / 2
+    1.25
+
+    Reference:
+        Zhu, Park, Isola, Efros. "Unpaired Image-to-Image Translation using
+        Cycle-Consistent Adversarial Networks", ICCV 2017.
+    """
+    return ops.mean(ops.abs(ops.cast(reconstructed, "float32") - ops.cast(real, "float32")))
+
+
+def identity_loss(real, mapped):
+    """Identity-mapping loss: `E[||G(y) - y||_1]`, a generator fed its own target domain should change nothing.
+
+    Zhu et al. Sec. 5.2 (from Taigman et al. 2017): it keeps colour composition, e.g. in
+    painting <-> photo; the model weighs it by `identity_weight * lambda` (0.5 * 10 in the
+    authors' code).
+
+    Example:
+    >>> float(identity_loss([[1.0, -1.0]], [[1.0, 0.0]]))  # (0 + 1) / 2
+    0.5
+
+    Reference:
+        Zhu et al. ICCV 2017, Sec. 5.2; Taigman, Polyak, Wolf. "Unsupervised Cross-Domain
+        Image Generation", ICLR 2017.
+    """
+    return ops.mean(ops.abs(ops.cast(mapped, "float32") - ops.cast(real, "float32")))
+
+
 # ------------------------------------------------------------------- StarGAN (Choi et al. 2018)
 
 
@@ -587,7 +631,8 @@ def reconstruction_loss(images, reconstructed):
     """StarGAN's reconstruction loss `L_rec = E[||x - G(G(x, c), c')||_1]` (Eq. 4), a mean over pixels.
 
     The translation back to the original labels c' must give the input again, so that G
-    changes only what the domain asks (the authors' `torch.mean(torch.abs(x - x_rec))`).
+    changes only what the domain asks (the authors' `torch.mean(torch.abs(x - x_rec))`): the
+    L1 of CycleGAN's cycle term, with one generator doing both legs.
 
     Args:
         images: the inputs x.
@@ -603,5 +648,4 @@ def reconstruction_loss(images, reconstructed):
     Reference:
         Choi et al. "StarGAN", CVPR 2018, Eq. 4.
     """
-    difference = ops.cast(images, "float32") - ops.cast(reconstructed, "float32")
-    return ops.mean(ops.abs(difference))
+    return cycle_consistency_loss(images, reconstructed)

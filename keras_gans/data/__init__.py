@@ -12,6 +12,11 @@ from keras_gans.data.digits import digits
 from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
+# Unpaired domains for image-to-image translation (CycleGAN, StarGAN).
+from keras_gans.data.domains import (  # noqa: E402
+    DIGIT_DOMAINS, DigitDomain, digit_domain_images, digit_domains, image_domains, load_domains, tfds_domains, unpaired,
+)
+
 # The tfds datasets known by their bare name; any other is "tfds:NAME[:SPLIT]".
 _TFDS_CLASSICS = {"mnist": mnist, "fashion_mnist": fashion_mnist, "cifar10": cifar10}
 DATASET_NAMES = ("digits", "celeba", *_TFDS_CLASSICS)
@@ -22,6 +27,10 @@ __all__ = [
     "DATASET_NAMES", "DatasetInfo", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",
+]
+__all__ += [
+    "DIGIT_DOMAINS", "DigitDomain", "digit_domain_images", "digit_domains", "image_domains", "load_domains",
+    "tfds_domains", "unpaired",
 ]
 
 

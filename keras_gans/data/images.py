@@ -36,6 +36,7 @@ def image_folder(
     deterministic=None,
     cache=None,
     with_labels=False,
+    subfolder=None,
     file_labels=None,
 ):
     """Batches of square images from a folder (searched recursively) or a .zip read in place.
@@ -97,6 +98,8 @@ def image_folder(
             the next call says to delete it.
         with_labels: yield `(images, labels)`, int32 labels of shape `(batch_size,)` from the
             class subfolders; needs a folder laid out as described above.
+        subfolder: read only the images under this relative folder of the folder or zip
+            (e.g. "horse2zebra/trainA"), with the same checks; None reads everything.
         file_labels: a mapping from a file's base name (e.g. "000001.jpg") to its label, a
             number or a vector of numbers of one length for all (e.g. 0/1 attributes); yields
             `(images, labels)` with labels as float32 `(batch_size, ...)`. Not with `with_labels`.
@@ -136,6 +139,11 @@ def image_folder(
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such folder or zip file: {path!r}")
+    prefix = "" if subfolder is None else subfolder.replace("\\", "/").strip("/") + "/"
+    if prefix and os.path.isdir(path):
+        path = os.path.join(path, *prefix.strip("/").split("/"))
+        if not os.path.isdir(path):
+            raise FileNotFoundError(f"no such folder: {path!r}")
 
     def decode(contents):
         return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset, scale=cache is None)
@@ -149,7 +157,7 @@ def image_folder(
             "(unpack it, one subfolder per class)"
         )
     elif zipfile.is_zipfile(path):
-        contents, num_images = _zip_members(path, shuffle, seed, by_name)
+        contents, num_images = _zip_members(path, shuffle, seed, prefix, by_name)
     else:
         raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
     _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
@@ -340,14 +348,17 @@ def _named(names, by_name, path):
     return kept
 
 
-def _zip_members(path, shuffle, seed, by_name=None):
+def _zip_members(path, shuffle, seed, prefix="", by_name=None):
     with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and _accepted(m.filename)]
+        members = [
+            m for m in archive.infolist()
+            if not m.is_dir() and _accepted(m.filename) and m.filename.startswith(prefix)
+        ]
     if by_name is not None:
         kept = set(_named([m.filename for m in members], by_name, path))
         members = [m for m in members if m.filename in kept]
     if not members:
-        raise _no_images_error(path)
+        raise _no_images_error(f"{path}/{prefix}" if prefix else path)
     members.sort(key=lambda m: m.filename)
     # The zip directory gives each member's size, and reading a member stops there.
     unread = {m.filename: _checks.size_problem(m.file_size) for m in members}

@@ -28,3 +28,4 @@ from keras_gans.metrics.digits import (  # noqa: F401
 )
 from keras_gans.metrics.modes import mode_counts, mode_metrics  # noqa: F401
 from keras_gans.metrics.precision_recall import precision_recall  # noqa: F401
+from keras_gans.metrics.translation import DomainClassifier, evaluate_translation, train_domain_classifier  # noqa: F401

@@ -8,6 +8,7 @@ from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.cgan import CGAN
+from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
@@ -32,6 +33,7 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "cyclegan": CycleGAN,
     "stargan": StarGAN,
 }
 
@@ -46,6 +48,6 @@ def variant(name):
 
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
-    "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "BaseGAN", "CycleGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]
 __all__ += ["StarGAN"]

@@ -81,6 +81,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     generator_input = "latent"
     # True for the variants that cannot run without labels (cGAN, ACGAN, projection).
     conditional = False
+    # True for the variants trained on unpaired (x_a, x_b) batches of two image domains (CycleGAN).
+    two_domains = False
     # Set by variants whose discriminator has no batch statistics (no batch norm): one call on
     # real and fake concatenated, so that layers that update state on each training call
     # (spectral norm's power iteration) advance once per update.

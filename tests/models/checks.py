@@ -36,12 +36,24 @@ def tiny_dataset(batch_size=4, batches=4, size=16, channels=1, num_classes=None,
     return tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size, drop_remainder=True)
 
 
-def generator_inputs_for(model, count, seed=1):
-    """`count` first inputs of the generator: latents z, or images for an image-to-image model."""
+def generator_input_batch(model, count, seed=1):
+    """`count` inputs of `model`'s generator: latents z, or images in [-1, 1] for an image-to-image model."""
     if model.generator_input == "latent":
         return np.random.default_rng(seed).standard_normal((count, model.latent_dim)).astype("float32")
-    size, _, channels = model.data_shape
-    return tiny_images(count, size, channels, seed)
+    shape = tuple(model.generator.inputs[0].shape[1:])
+    return np.random.default_rng(seed).uniform(-1, 1, (count, *shape)).astype("float32")
+
+
+def training_data(cls, images, num_classes=None):
+    """What `fit` takes for a variant: images; `(images, labels)` when conditional; `(x_a, x_b)` for two domains.
+
+    The second domain's images are the first's reversed in order and negated: unpaired, in [-1, 1].
+    """
+    if getattr(cls, "two_domains", False):
+        return images, -images[::-1]
+    if cls.conditional:
+        return images, (np.arange(len(images)) % num_classes).astype("int32")
+    return images
 
 
 def labels_for(model, count, seed=1):
@@ -107,14 +119,15 @@ def check_keras_round_trip(model, dataset, tmp_path):
     loaded = keras.models.load_model(path)
     assert type(loaded) is type(model)
     for key, value in model.get_config().items():
-        if key not in ("generator", "discriminator"):
+        if key not in {name for name, _ in model.players}:
             assert loaded.get_config()[key] == value, key
-    for a, b in [(model.weights, loaded.weights), (model.d_optimizer.variables, loaded.d_optimizer.variables),
-                 (model.g_optimizer.variables, loaded.g_optimizer.variables)]:
+    pairs = [(model.weights, loaded.weights)]
+    pairs += [(o.variables, loaded.optimizers()[name].variables) for name, o in model.optimizers().items()]
+    for a, b in pairs:
         assert len(a) == len(b)
         for x, y in zip(a, b):
             np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
-    z, labels = generator_inputs_for(model, 4), labels_for(model, 4)
+    z, labels = generator_input_batch(model, 4), labels_for(model, 4)
     np.testing.assert_allclose(model.generate(z, labels), loaded.generate(z, labels), atol=1e-5)
     # Training continues as if never saved: the same next step (weights, both optimizers'
     # moments and the noise generator's state all came back) gives the same losses and weights.
@@ -136,7 +149,7 @@ def check_export(model, tmp_path):
     """The SavedModel's serve signature reproduces generate for the same latents (and labels)."""
     path = export_generator(model, tmp_path / f"{type(model).__name__}_generator")
     loaded = tf.saved_model.load(str(path))
-    z = generator_inputs_for(model, 3, seed=2)
+    z = generator_input_batch(model, 3, seed=2)
     if model.num_classes is None:
         served = loaded.serve(tf.constant(z))["images"].numpy()
         expected = model.generate(z)
