@@ -111,6 +111,16 @@ def build_parser():
         "(use it when the tfds download fails); default: tfds",
     )
     train.add_argument(
+        "--attributes", default=None, metavar="NAME,NAME,...",
+        help="stargan with --dataset celeba: the CelebA attributes to translate, e.g. "
+        "Black_Hair,Blond_Hair,Brown_Hair,Male,Young (the paper's five); labels are then 0/1 attribute vectors",
+    )
+    train.add_argument(
+        "--domains", default=None, metavar="NAME,NAME,...",
+        help="stargan with --dataset digits-domains: the digit domains, two or more of white-on-black, "
+        "black-on-white, red-on-black, blue-on-white, yellow-on-blue; default: the first three",
+    )
+    train.add_argument(
         "--cache",
         default=None,
         help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the "
@@ -263,7 +273,8 @@ def train(args):
     cls = variant(args.variant)
     if cls.two_domains:  # CycleGAN: unpaired (x_a, x_b) batches of two domains
         return _train_two_domains(args, cls)
-    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    _check_domain_options(args)
+    info = _dataset_info(data, args)
     if cls.conditional and info.num_classes is None:
         raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
                          f"none ({info.description})")
@@ -271,13 +282,19 @@ def train(args):
     options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
-    dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
-                    image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
-                    **({"with_labels": True} if cls.conditional else {}))
+    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
+        dataset = data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
+                                     channels=args.channels, seed=runs.data_seed(args.seed, plan.epoch),
+                                     domain_labels=True)
+    else:
+        dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
+                        image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
+                        **({"with_labels": True} if cls.conditional and not info.multi_label else {}))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
-    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    info = _dataset_info(data, args)
     networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
-                                    width=args.width, num_classes=info.num_classes if cls.conditional else None)
+                                    width=args.width, num_classes=info.num_classes if cls.conditional else None,
+                                    **({"multi_label": True} if info.multi_label else {}))
     model = cls(*networks, seed=args.seed, **_class_params(args, cls, info))
     model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
@@ -336,6 +353,42 @@ def _train_two_domains(args, cls):
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, None, wall)
 
 
+# StarGAN's digit domains unless --domains says otherwise: three, so that each image has two targets.
+STARGAN_DIGIT_DOMAINS = ("white-on-black", "black-on-white", "red-on-black")
+
+
+def _check_domain_options(args):
+    """Refuses --attributes and --domains where they do not apply, naming them."""
+    if args.attributes is not None and (args.variant != "stargan" or args.dataset.lower() != "celeba"):
+        raise ValueError(f"--attributes applies to stargan with --dataset celeba, not {args.variant} on {args.dataset!r}")
+    if args.domains is not None and (args.variant != "stargan" or args.dataset.lower() != "digits-domains"):
+        raise ValueError(f"--domains applies to stargan with --dataset digits-domains, not {args.variant} on "
+                         f"{args.dataset!r}")
+    if args.variant == "stargan" and args.dataset.lower() == "celeba" and args.attributes is None:
+        args.attributes = ",".join(_stargan_attributes())
+
+
+def _stargan_attributes():
+    from keras_gans.data import STARGAN_ATTRIBUTES
+
+    return STARGAN_ATTRIBUTES
+
+
+def _digit_domain_names(args):
+    names = STARGAN_DIGIT_DOMAINS if args.domains is None else args.domains.split(",")
+    return tuple(name.strip() for name in names if name.strip())
+
+
+def _dataset_info(data, args):
+    """`data.dataset_info`, and the digit domains (labelled by domain) that StarGAN trains on."""
+    if args.dataset.lower() != "digits-domains":
+        return data.dataset_info(args.dataset, **_dataset_options(args))
+    names = _digit_domain_names(args)
+    channels = data.domains.digit_domains_channels(names)
+    return data.DatasetInfo(args.dataset, channels, len(names), names,
+                            f"scikit-learn's digits in {len(names)} colourings, each image in one domain, embedded")
+
+
 def _default_out(args):
     name = "".join(c if c.isalnum() else "-" for c in os.path.basename(os.path.normpath(args.dataset)).lower())
     return os.path.join("runs", f"{args.variant}-{name or 'data'}")
@@ -343,7 +396,7 @@ def _default_out(args):
 
 def _dataset_options(args):
     """The dataset options given on the command line, as `data.load` keywords."""
-    names = ("source", "cache", "data_dir", "image_feature", "label_feature")
+    names = ("source", "cache", "data_dir", "image_feature", "label_feature", "attributes")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
@@ -371,18 +424,27 @@ def _callbacks(args, model, out, info, timer, dataset):
 
     # A conditional model's GIF shows one class per row (the first ten classes at most).
     shown = min(info.num_classes, 10) if model.conditional else None
-    best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
     checkpoint = os.path.join(out, "model.keras")
-    fixed = dict(seed=args.seed, num_images=shown * shown if shown else 64,
-                 labels=np.repeat(np.arange(shown), shown) if shown else None)
-    board = [TrainingBoard(os.path.join(out, "tensorboard"), config=_config_table(args, model, dataset),
-                           every_n_epochs=args.frame_every, **fixed)] if args.tensorboard else []
+    if model.generator_input != "latent":
+        # A translator has no latents to draw: its GIF shows fixed real images of the first batch
+        # and their translations (one column per target domain); no best samples, no board.
+        inputs, labels = _fixed_inputs(dataset)
+        gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, inputs=inputs, input_labels=labels)
+        best, board = None, []
+    else:
+        best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
+        fixed = dict(seed=args.seed, num_images=shown * shown if shown else 64,
+                     labels=np.repeat(np.arange(shown), shown) if shown else None)
+        board = [TrainingBoard(os.path.join(out, "tensorboard"), config=_config_table(args, model, dataset),
+                               every_n_epochs=args.frame_every, **fixed)] if args.tensorboard else []
+        gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None,
+                            **fixed)
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
         NaNGuard(),  # before anything that records or saves a step
-        FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None, **fixed),
+        gif,
         LossPlot(out, keys=model.metric_names),
-        best,
+        *([best] if best else []),
         *board,
         keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
         # Last, so an epoch's backup exists only once its frames, rows and checkpoint do;
@@ -397,6 +459,14 @@ def _callbacks(args, model, out, info, timer, dataset):
         callbacks.append(keras.callbacks.LambdaCallback(
             on_train_begin=lambda logs: runs.set_learning_rate(model, args.lr)))
     return callbacks, best
+
+
+def _fixed_inputs(dataset, count=8):
+    """The first `count` images of a labelled dataset's first batch, and their labels (None if unlabelled)."""
+    batch = next(iter(dataset))
+    if isinstance(batch, (tuple, list)):
+        return batch[0].numpy()[:count], batch[1].numpy()[:count]
+    return batch.numpy()[:count], None
 
 
 def _write_report(args, out, model, info, resume_epoch, dataset, history, timer, best, wall):
@@ -414,8 +484,13 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
     }
     if model.generator_input != "latent":  # translators: no latent GIF or best samples; both directions exported
         artifacts = {label: name for label, name in artifacts.items() if os.path.exists(os.path.join(out, name))}
-        artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
-        artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
+        if model.two_domains:
+            artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
+            artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
+        else:  # StarGAN: one generator for every target domain
+            artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
+                         for label, name in artifacts.items() if name != "generator/"}
+            artifacts["Generator SavedModel (serve: images, target labels -> translations)"] = "generator/"
     generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(
@@ -525,6 +600,9 @@ def _config_table(args, model, dataset):
         del config["gp-weight"]
     if args.source is None:
         del config["source"]
+    for key in ("attributes", "domains"):  # stargan's, where given
+        if config.get(key) is None:
+            config.pop(key, None)
     if not args.param:
         del config["param"]
     return config
