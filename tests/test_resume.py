@@ -18,7 +18,7 @@ import tensorflow as tf
 from keras_gans import cli
 from keras_gans.models import VARIANTS
 
-from .models.checks import CLASSES, LATENT, SIZE
+from .models.checks import CLASSES, LATENT, SIZE, training_data
 
 DEFAULT = ["wgan-gp", "gan", "cgan"]  # penalty, Dropout's seed generator, labels
 OTHERS = [name for name in VARIANTS if name not in DEFAULT]
@@ -42,7 +42,7 @@ def fixed_batches(model, steps=3, batch_size=4):
     """
     count = steps * model.critic_steps * batch_size
     images = np.random.default_rng(1).uniform(-1, 1, (count, SIZE, SIZE, 1)).astype("float32")
-    data = (images, (np.arange(count) % CLASSES).astype("int32")) if model.conditional else images
+    data = training_data(type(model), images, CLASSES)
     return tf.data.Dataset.from_tensor_slices(data).batch(batch_size, drop_remainder=True)
 
 

@@ -43,6 +43,8 @@ SCRIPT = textwrap.dedent(
         rng = np.random.default_rng(1)
         images = rng.uniform(-1, 1, (BATCH * model.critic_steps, size, size, 1)).astype("float32")
         data = (images, np.arange(len(images)) % CLASSES) if model.conditional else images
+        if getattr(model, "two_domains", False):  # unpaired (x_a, x_b) batches
+            data = (images, -images[::-1])
         start = model.discriminator.get_weights() + model.generator.get_weights()
         history = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(BATCH, drop_remainder=True),
                             epochs=1, verbose=0)

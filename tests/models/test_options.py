@@ -44,6 +44,11 @@ def tiny(name, **kwargs):
     ("stargan", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
     ("acgan", {"critic_steps": 1.5}, "critic_steps must be an int >= 1, got 1.5"),
     ("cgan", {"class_names": ["a", "b"]}, r"class_names must be 3 strings, one per class.*got \['a', 'b'\]"),
+    ("cyclegan", {"cycle_weight": -1.0}, "cycle_weight must be a finite number >= 0, got -1.0"),
+    ("cyclegan", {"identity_weight": float("nan")}, "identity_weight must be a finite number >= 0, got nan"),
+    ("cyclegan", {"pool_size": 1.5}, "pool_size must be an int >= 0, got 1.5"),
+    ("cyclegan", {"total_steps": 0}, "total_steps must be an int >= 1 or None, got 0"),
+    ("cyclegan", {"latent_dim": 8}, "CycleGAN translates images: latent_dim must be None, got 8"),
 ])
 def test_bad_options_are_refused_naming_the_value(name, kwargs, match):
     with pytest.raises(ValueError, match=match):
