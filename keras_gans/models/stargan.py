@@ -170,6 +170,21 @@ class StarGAN(BaseGAN):
 
     # ------------------------------------------------------------- translating
 
+    def translate_to(self, images, domain, batch_size=256):
+        """`images` translated into one target domain (an index, or a name of `class_names`).
+
+        For domain-index labels (with attribute labels, pass target vectors to `generate`).
+        The function `keras_gans.metrics.evaluate_translation` takes, as `model.translate_to`.
+        """
+        if self.multi_label:
+            raise ValueError("translate_to takes a domain; with attribute labels pass target vectors to generate")
+        if isinstance(domain, str):
+            names = list(self.class_names or [])
+            if domain not in names:
+                raise ValueError(f"unknown domain {domain!r}; the model's domains: {', '.join(names) or 'unnamed'}")
+            domain = names.index(domain)
+        return self.generate(images, labels=np.full(len(images), domain, "int32"), batch_size=batch_size)
+
     def translation_targets(self, labels=None, count=None):
         """As `BaseGAN.translation_targets`, but a hair colour is set with the other hair colours
         cleared (`HAIR_COLOURS`) instead of flipped, since a face has one (the authors' `create_labels`)."""
