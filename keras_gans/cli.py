@@ -3,6 +3,7 @@
     keras-gans train wgan-gp --dataset digits --image-size 16 --epochs 30 --out runs/digits
     keras-gans sample runs/digits/generator --n 64 --out grid.png
     keras-gans export runs/digits/model.keras --format onnx --out generator.onnx
+    keras-gans translate runs/stargan/model.keras --input photos/ --out translated/ --to black-on-white
 """
 
 import argparse
@@ -193,6 +194,22 @@ def build_parser():
     export.add_argument("--out", default=None,
                         help="the folder (savedmodel) or file to write; default: generator, generator.onnx or "
                         "generator.tflite beside MODEL")
+    translate = commands.add_parser(
+        "translate",
+        help="translate images with a trained image-to-image model (.keras or exported SavedModel)",
+        description="Translate an image, or every image of a folder, with a trained StarGAN or CycleGAN: "
+        "MODEL is the model.keras that train writes or an exported generator SavedModel folder. Each input is "
+        "cropped to its centred square and resized to the model's image size; each translation is written to "
+        "--out as NAME_to_TARGET.png.",
+        formatter_class=defaults,
+    )
+    translate.add_argument("model", help="model.keras, or a SavedModel folder such as runs/x/generator")
+    translate.add_argument("--input", required=True, help="an image file or a folder of images")
+    translate.add_argument("--out", required=True, help="the folder to write the translations into")
+    translate.add_argument("--to", default=None, metavar="DOMAIN",
+                           help="StarGAN: the target domain, a name or index (with attribute labels: the attributes "
+                           "to set, comma-separated, the others cleared); CycleGAN's model.keras: a_to_b or b_to_a. "
+                           "Default: every domain, one image each (CycleGAN: a_to_b)")
     evaluate = commands.add_parser(
         "evaluate",
         help="score a trained model (.keras): digits classifier metrics, FID and KID",
@@ -222,7 +239,8 @@ def main(argv=None):
     if not args.tensorflow_log:
         _quiet_tensorflow()
     try:
-        {"train": train, "sample": sample, "evaluate": evaluate, "export": export}[args.command](args)
+        {"train": train, "sample": sample, "evaluate": evaluate, "export": export, "translate": translate}[
+            args.command](args)
     except (
         ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError, FloatingPointError
     ) as error:
@@ -671,6 +689,121 @@ def _load_model(keras, path):
     import keras_gans.models  # noqa: F401
 
     return keras.models.load_model(path)
+
+
+def translate(args):
+    """Writes the translations of --input's images to --out, one PNG per image and target."""
+    from keras_gans.data import read_images
+    from keras_gans.images import save_image, to_uint8
+
+    out = validation.writable_path("--out", args.out, "folder")
+    run, shape, targets = _translator(args)
+    names, images = read_images(args.input, image_size=shape[0], channels=shape[-1])
+    written = []
+    for suffix, labels in targets:
+        translated = run(images, None if labels is None else _repeat_rows(labels, len(images)), suffix)
+        for name, image in zip(names, translated):
+            path = os.path.join(out, f"{os.path.splitext(name)[0]}_to_{suffix}.png")
+            written.append(save_image(path, to_uint8(image)))
+    print(f"Wrote {len(written)} translations of {len(names)} image(s) to {out}")
+    return written
+
+
+def _repeat_rows(labels, count):
+    import numpy as np
+
+    return np.repeat(np.asarray(labels)[None], count, axis=0)
+
+
+def _translator(args):
+    """`(run(images, labels, suffix) -> images, image shape, [(suffix, labels of one image or None)])`."""
+    if os.path.isdir(args.model):
+        return _savedmodel_translator(args)
+    if not os.path.isfile(args.model):
+        raise FileNotFoundError(f"no model file or SavedModel folder at {args.model!r}")
+    import keras
+
+    model = _load_model(keras, args.model)
+    if getattr(model, "generator_input", "latent") != "images":
+        raise ValueError(f"{args.model!r} is a {type(model).__name__}, which draws images from noise; translate "
+                         "needs an image-to-image model (stargan, cyclegan)")
+    shape = tuple(model.generator.inputs[0].shape[1:])
+    if model.two_domains:
+        direction = args.to or "a_to_b"
+        if direction not in ("a_to_b", "b_to_a"):
+            raise ValueError(f"--to for a CycleGAN model is a_to_b or b_to_a, got {args.to!r}")
+        return (lambda images, labels, suffix: model.translate(images, direction)), shape, [(direction, None)]
+    if model.num_classes is None:
+        _no_domains(args)
+        return (lambda images, labels, suffix: model.generate(images)), shape, [("translated", None)]
+    targets = _targets(args.to, model.num_classes, model.class_names, model.multi_label)
+    return (lambda images, labels, suffix: model.generate(images, labels=labels)), shape, targets
+
+
+def _savedmodel_translator(args):
+    import tensorflow as tf
+
+    from keras_gans.export import read_description
+
+    loaded = tf.saved_model.load(args.model)
+    if not hasattr(loaded, "serve"):
+        raise ValueError(f"{args.model!r} has no `serve` function: export it with keras_gans.export_generator")
+    inputs = loaded.signatures["serve"].structured_input_signature[1]
+    if "images" not in inputs:
+        raise ValueError(f"the SavedModel at {args.model!r} generates from {', '.join(inputs)}, not from images: "
+                         "translate needs an image-to-image model's export")
+    shape = tuple(inputs["images"].shape[1:])
+
+    def run(images, labels, suffix):
+        feeds = [tf.constant(images)] + ([] if labels is None else [tf.constant(labels, inputs["labels"].dtype)])
+        return loaded.serve(*feeds)["images"].numpy()
+
+    if "labels" not in inputs:
+        _no_domains(args)
+        return run, shape, [("translated", None)]
+    description = read_description(args.model) or {}
+    labels = inputs["labels"]
+    multi_label = labels.shape.rank == 2
+    num_classes = labels.shape[-1] if multi_label else description.get("num_classes")
+    if num_classes is None:
+        raise ValueError(f"the SavedModel at {args.model!r} does not say its domains (no keras_gans_export.json)")
+    return run, shape, _targets(args.to, num_classes, description.get("class_names"), multi_label)
+
+
+def _no_domains(args):
+    if args.to is not None:
+        raise ValueError(f"--to given, but the model at {args.model!r} translates to one domain only")
+
+
+def _targets(to, num_classes, class_names, multi_label):
+    """`[(file suffix, one image's target labels)]` for --to: an index (one-hot vector), or all domains."""
+    import numpy as np
+
+    names = list(class_names or [str(k) for k in range(num_classes)])
+
+    def index(text):
+        if text in names:
+            return names.index(text)
+        if text.lstrip("-").isdigit() and 0 <= int(text) < num_classes:
+            return int(text)
+        raise ValueError(f"--to must name domains of the model ({', '.join(names)}) or give indices in "
+                         f"[0, {num_classes}), got {text!r}")
+
+    chosen = [[k] for k in range(num_classes)] if to is None else [[index(t.strip()) for t in to.split(",")]]
+    if not multi_label and any(len(group) > 1 for group in chosen):
+        raise ValueError(f"--to takes one domain for this model, got {to!r}")
+    targets = []
+    for group in chosen:
+        suffix = "+".join(_safe(names[k]) for k in group)
+        if multi_label:  # the named attributes set, the others cleared
+            targets.append((suffix, np.isin(np.arange(num_classes), group).astype("float32")))
+        else:
+            targets.append((suffix, np.int32(group[0])))
+    return targets
+
+
+def _safe(name):
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
 
 EVALUATION_METRICS = ("digits", "fid", "kid")

@@ -9,7 +9,7 @@ from keras_gans.data.celeba import (
     CELEBA_ATTRIBUTES, STARGAN_ATTRIBUTES, celeba, celeba_available, check_attributes, read_attributes,
 )
 from keras_gans.data.digits import digits
-from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
+from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder, read_images
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
 # Unpaired domains for image-to-image translation (CycleGAN, StarGAN).
@@ -23,7 +23,7 @@ DATASET_NAMES = ("digits", "celeba", *_TFDS_CLASSICS)
 _TFDS_PREFIX = "tfds:"
 
 __all__ = [
-    "CELEBA_ATTRIBUTES", "STARGAN_ATTRIBUTES", "read_attributes",
+    "CELEBA_ATTRIBUTES", "STARGAN_ATTRIBUTES", "read_attributes", "read_images",
     "DATASET_NAMES", "DatasetInfo", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",

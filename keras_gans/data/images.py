@@ -410,3 +410,52 @@ def _zip_members(path, shuffle, seed, prefix="", by_name=None):
         signature = (signature, tf.TensorSpec(label_shape, tf.float32))
     contents = tf.data.Dataset.from_generator(generate, output_signature=signature)
     return contents, len(names)
+
+
+def read_images(path, image_size=64, channels=3):
+    """The images of one file or a folder (not its subfolders) as an array, with their file names.
+
+    For translating a user's images: each is cropped to its largest centred square, resized
+    and scaled to [-1, 1] as `image_folder` does. Files that are not readable images are
+    skipped with one warning naming them, as `image_folder` skips them.
+
+    Args:
+        path: an image file, or a folder whose image files are read in name order.
+        image_size: side of the output images in pixels; 4 to 7 times a power of two, >= 8.
+        channels: 1 (grayscale) or 3 (RGB).
+
+    Returns:
+        `(names, images)`: the file names (without folder) and float32
+        `(N, image_size, image_size, channels)` images in [-1, 1].
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if it holds no readable image.
+
+    Example:
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> folder = tempfile.mkdtemp()
+    >>> Image.fromarray(np.full((40, 30, 3), 255, np.uint8)).save(f"{folder}/white.png")
+    >>> names, images = read_images(folder, image_size=8)
+    >>> names, images.shape, float(images.min())
+    (['white.png'], (1, 8, 8, 3), 1.0)
+    """
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        names = sorted(name for name in os.listdir(path) if _accepted(name) and os.path.isfile(os.path.join(path, name)))
+        files = [os.path.join(path, name) for name in names]
+    elif os.path.isfile(path):
+        names, files = [os.path.basename(path)], [path]
+    else:
+        raise FileNotFoundError(f"no such image file or folder: {path!r}")
+    problems = {name: _checks.file_problem(file) for name, file in zip(names, files)}
+    bad = {name: problem for name, problem in problems.items() if problem}
+    if bad:
+        _warn_skipped(bad, len(names), path, stacklevel=3)
+    kept = [(name, file) for name, file in zip(names, files) if not problems[name]]
+    if not kept:
+        raise ValueError(f"no readable image in {path!r}" + ("" if names else f": expected {', '.join(IMAGE_EXTENSIONS)}"))
+    images = [_pipeline.decode(tf.io.read_file(file), image_size, channels).numpy() for _, file in kept]
+    return [name for name, _ in kept], np.stack(images).astype("float32")
