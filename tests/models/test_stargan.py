@@ -76,7 +76,7 @@ def test_attribute_classification_loss_by_hand():
     assert float(losses.attribute_classification_loss(logits, targets)) == pytest.approx(by_hand, rel=1e-6)
 
 
-@pytest.mark.parametrize("multi_label", [False, True], ids=["domains", "attributes"])
+@pytest.mark.parametrize("multi_label", [False, pytest.param(True, marks=pytest.mark.large)], ids=["domains", "attributes"])
 def test_fit_and_phases(multi_label):
     model = tiny(multi_label)
     model.compile()
@@ -166,7 +166,7 @@ def test_reconstruction_term_maps_the_translation_back_with_the_original_labels(
     assert float(metrics["g_rec"]) == pytest.approx(float(losses.reconstruction_loss(images, back)), rel=1e-5)
 
 
-@pytest.mark.parametrize("multi_label", [False, True], ids=["domains", "attributes"])
+@pytest.mark.parametrize("multi_label", [pytest.param(False, marks=pytest.mark.large), True], ids=["domains", "attributes"])
 def test_round_trip_and_export(multi_label, tmp_path):
     model = tiny(multi_label)
     model.compile()
