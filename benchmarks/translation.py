@@ -24,6 +24,7 @@ import keras  # noqa: E402
 from _markdown import update_section  # noqa: E402
 
 from keras_gans.data import digit_domains  # noqa: E402
+from keras_gans.data.domains import digit_domains_channels  # noqa: E402
 from keras_gans.metrics import evaluate_translation  # noqa: E402
 from keras_gans.networks import build_patch_discriminator, build_resnet_generator  # noqa: E402
 
@@ -50,7 +51,8 @@ def run_cyclegan(args, domains, on_eval):
     from keras_gans.models import CycleGAN
 
     keras.utils.set_random_seed(args.seed)
-    size, channels = args.image_size, 1
+    size = args.image_size
+    channels = digit_domains_channels(domains)
 
     def generator(name):
         return build_resnet_generator(size, channels, width=args.width, blocks=args.blocks, name=name)
@@ -59,7 +61,8 @@ def run_cyclegan(args, domains, on_eval):
         return build_patch_discriminator(size, channels, width=args.width, name=name)
 
     model = CycleGAN(generator("generator"), discriminator("discriminator_y"), generator("inverse_generator"),
-                     discriminator("discriminator_x"), seed=args.seed, total_steps=args.steps)
+                     discriminator("discriminator_x"), seed=args.seed, total_steps=args.steps,
+                     identity_weight=args.identity_weight)
     model.compile()
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, seed=args.seed).repeat()
     translate = lambda images, target: model.translate(images, ("b_to_a", "a_to_b")[target])  # noqa: E731
@@ -97,6 +100,7 @@ def main():
     parser.add_argument("--width", type=int, default=8, help="filters of the first convolutions")
     parser.add_argument("--blocks", type=int, default=3, help="residual blocks of ResNet generators")
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--identity-weight", type=float, default=0.5, help="CycleGAN's identity term, times lambda")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
@@ -118,6 +122,7 @@ def main():
     lines = [
         f"Digit domains {' vs '.join(domains)} at {args.image_size}x{args.image_size}, batch {args.batch_size} "
         f"per domain, ResNet generators of width {args.width} with {args.blocks} blocks, PatchGAN discriminators, "
+        f"CycleGAN identity weight {args.identity_weight} lambda, "
         f"paper optimizers (learning rate constant for half the steps, then linearly to 0), seed {args.seed}. "
         f"Held-out digits: real images score domain accuracy {reference['real_domain_accuracy']:.3f} and content "
         f"accuracy {reference['real_content_accuracy']:.3f} (the ceilings). Targets: domain >= 0.95, content >= 0.90.",

@@ -17,6 +17,7 @@ _HOMES = {
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
     )},
+    "CycleGAN": "keras_gans.models",
 }
 _HOMES["StarGAN"] = "keras_gans.models"
 
@@ -78,6 +79,7 @@ __all__ = [
     "BaseGAN",
     "ProjectionCGAN",
     "RaGAN",
+    "CycleGAN",
     "callbacks",
     "constraints",
     "data",

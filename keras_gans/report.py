@@ -21,6 +21,11 @@ READING_GUIDE = {
     "divergence": "the f-GAN lower bound E_P[g_f(V)] - E_Q[f*(g_f(V))] of the chosen f-divergence",
     "d_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on real images",
     "g_class_accuracy": "ACGAN: accuracy of the auxiliary classifier on generated images of the asked class",
+    "f_loss": "CycleGAN: the inverse generator F's least-squares adversarial term E[(D_X(F(y)) - 1)^2]",
+    "dx_loss": "CycleGAN: D_X's loss on real A images and pooled translations F(y)",
+    "dy_loss": "CycleGAN: D_Y's loss on real B images and pooled translations G(x)",
+    "cycle": "CycleGAN: E|F(G(x)) - x| + E|G(F(y)) - y| before its weight lambda; low does not prove content kept",
+    "identity": "CycleGAN: E|G(y) - y| + E|F(x) - x| before its weight",
     "g_loss": "generator loss of the variant (e.g. -E[D(G(z))] for the Wasserstein and hinge variants, "
     "-E[log D(G(z))] for the non-saturating ones); read its trend next to d_loss, not its level alone",
 }

@@ -29,6 +29,12 @@ _LABELS = {
     "d_class_accuracy": "class accuracy on real",
     "g_class_accuracy": "class accuracy on generated",
     "divergence": "f-divergence estimate",
+    # CycleGAN
+    "f_loss": "F loss",
+    "dx_loss": "D_X loss",
+    "dy_loss": "D_Y loss",
+    "cycle": "cycle consistency (L1)",
+    "identity": "identity (L1)",
 }
 
 
