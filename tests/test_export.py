@@ -82,7 +82,8 @@ def _export_all(names, tmp_path):
     return expected, jobs
 
 
-ALL_EXPORT = ("gan", "acgan", "projection-cgan", "dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "cyclegan")
+ALL_EXPORT = ("gan", "acgan", "projection-cgan", "dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "cyclegan",
+              "stargan")
 
 
 @pytest.mark.parametrize("names", [("cgan",), pytest.param(ALL_EXPORT, marks=pytest.mark.large)],

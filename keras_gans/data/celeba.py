@@ -186,7 +186,7 @@ def read_attributes(path, attributes=STARGAN_ATTRIBUTES):
     >>> import tempfile
     >>> path = tempfile.mktemp()
     >>> with open(path, "w") as f:
-    ...     _ = f.write("1\n" + " ".join(CELEBA_ATTRIBUTES) + "\n000001.jpg " + "1 -1 " * 20 + "\n")
+    ...     _ = f.write("1\\n" + " ".join(CELEBA_ATTRIBUTES) + "\\n000001.jpg " + "1 -1 " * 20 + "\\n")
     >>> read_attributes(path, ["5_o_Clock_Shadow", "Young"])
     {'000001.jpg': array([1., 0.], dtype=float32)}
     """

@@ -438,7 +438,7 @@ def read_images(path, image_size=64, channels=3):
     >>> folder = tempfile.mkdtemp()
     >>> Image.fromarray(np.full((40, 30, 3), 255, np.uint8)).save(f"{folder}/white.png")
     >>> names, images = read_images(folder, image_size=8)
-    >>> names, images.shape, float(images.min())
+    >>> names, images.shape, round(float(images.min()), 4)
     (['white.png'], (1, 8, 8, 3), 1.0)
     """
     image_size, channels = _validation.image_size(image_size), _validation.channels(channels)

@@ -28,8 +28,8 @@ def tile_labels(images, labels):
     Example:
     >>> import numpy as np
     >>> x = tile_labels(np.zeros((1, 2, 2, 1), "float32"), np.array([[1.0, 0.0]], "float32"))
-    >>> x.shape, x[0, 1, 1].tolist()
-    (TensorShape([1, 2, 2, 3]), [0.0, 1.0, 0.0])
+    >>> tuple(x.shape), np.asarray(x)[0, 1, 1].tolist()
+    ((1, 2, 2, 3), [0.0, 1.0, 0.0])
     """
     images = ops.convert_to_tensor(images)
     labels = ops.cast(labels, images.dtype)

@@ -1,17 +1,21 @@
 """StarGAN: label tiling, the two-head discriminator, which player each domain loss trains, the
 reconstruction term, attribute (multi-label) domains, save/load and export."""
 
+import os
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import losses
+from keras_gans import export_generator, losses
 from keras_gans.models import StarGAN
 from keras_gans.networks import build_stargan_discriminator, tile_labels
 
 from .checks import (
-    CLASSES, SIZE, _moved, _values, check_export, check_fit, check_keras_round_trip, check_phases, tiny_images,
+    CLASSES, SIZE, _values, check_export, check_fit, check_keras_round_trip, check_phases, labels_for, tiny_images,
 )
 
 
@@ -176,6 +180,22 @@ def test_round_trip_and_export(multi_label, tmp_path):
     check_export(model, tmp_path)
     spec = model.serving_specs()[1]
     assert (spec.shape.as_list(), spec.dtype) == (([None, CLASSES], tf.float32) if multi_label else ([None], tf.int32))
+    # Served by TensorFlow alone, in a fresh process: images and target labels in, translations out.
+    path = export_generator(model, tmp_path / "served")
+    images, labels = tiny_images(3, SIZE, seed=4), labels_for(model, 3, seed=4)
+    np.save(tmp_path / "images.npy", images)
+    np.save(tmp_path / "labels.npy", labels)
+    script = (
+        "import sys, numpy as np, tensorflow as tf\n"
+        f"loaded = tf.saved_model.load({str(path)!r})\n"
+        f"x, c = np.load({str(tmp_path / 'images.npy')!r}), np.load({str(tmp_path / 'labels.npy')!r})\n"
+        f"np.save({str(tmp_path / 'out.npy')!r}, loaded.serve(images=tf.constant(x), labels=tf.constant(c))['images'].numpy())\n"
+        "print('keras_gans' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "False", out.stderr[-2000:]
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), model.generate(images, labels), atol=1e-5)
 
 
 def test_attribute_labels_are_checked():
