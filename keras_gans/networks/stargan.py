@@ -90,9 +90,11 @@ def build_stargan_discriminator(image_size=128, channels=3, num_domains=5, width
     The trunk is `build_patch_discriminator`'s: its map of real/fake scores D_src is the
     first output (a critic: linear scores for WGAN-GP); a convolution as large as the
     trunk's last feature map gives the K domain logits D_cls, the second output (the
-    authors' `conv2`). A departure: the authors' StarGAN discriminator has no normalisation
-    and six stride-2 layers at 128 px; this trunk is CycleGAN's PatchGAN (instance norm,
-    per image, so the gradient penalty stays per sample) scaled to the image size.
+    authors' `conv2`). As the authors' it has no normalisation: instance norm would remove each
+    channel's mean per image, which is the colour that tells some domains apart (measured: with
+    it, G learned to ignore c on colour domains). A departure: the trunk is CycleGAN's PatchGAN
+    scaled to the image size (LeakyReLU 0.2, 4x4 convolutions, a stride-1 layer before the
+    scores), not the authors' six stride-2 layers with LeakyReLU 0.01 at 128 px.
 
     Args:
         image_size: side of the square images: 4..7 times a power of two, >= 8.
@@ -115,7 +117,7 @@ def build_stargan_discriminator(image_size=128, channels=3, num_domains=5, width
     """
     num_domains = validation.num_classes(num_domains)
     num_layers = patch_layers(image_size) if num_layers is None else num_layers
-    patch = build_patch_discriminator(image_size, channels, width, num_layers, name=f"{name}_patch")
+    patch = build_patch_discriminator(image_size, channels, width, num_layers, name=f"{name}_patch", normalization=None)
     features = patch.get_layer(f"lrelu{num_layers}").output
     logits = layers.Conv2D(num_domains, features.shape[1], name="domain_conv")(features)
     logits = layers.Reshape((num_domains,), name="domain_flat")(logits)

@@ -80,7 +80,8 @@ def test_attribute_classification_loss_by_hand():
     assert float(losses.attribute_classification_loss(logits, targets)) == pytest.approx(by_hand, rel=1e-6)
 
 
-@pytest.mark.parametrize("multi_label", [False, pytest.param(True, marks=pytest.mark.large)], ids=["domains", "attributes"])
+@pytest.mark.large  # fit is also run by test_cli's test_every_variant_trains_by_name[stargan]
+@pytest.mark.parametrize("multi_label", [False, True], ids=["domains", "attributes"])
 def test_fit_and_phases(multi_label):
     model = tiny(multi_label)
     model.compile()
