@@ -70,8 +70,26 @@ def run_cyclegan(args, domains, on_eval):
               callbacks=[_Evaluate(args.eval_every, translate, on_eval)])
 
 
-# name -> function(args, domains, on_eval); StarGAN adds its own.
-VARIANT_RUNS = {"cyclegan": run_cyclegan}
+def run_stargan(args, domains, on_eval):
+    """StarGAN on all the domains at once: (image, domain) batches mixed, one generator for every target."""
+    from keras_gans.data.domains import digit_domains_channels
+    from keras_gans.models import StarGAN
+    from keras_gans.networks import build_stargan_discriminator, build_stargan_generator
+
+    keras.utils.set_random_seed(args.seed)
+    size, channels, count = args.image_size, digit_domains_channels(domains), len(domains)
+    model = StarGAN(build_stargan_generator(size, channels, count, width=args.width, blocks=args.blocks),
+                    build_stargan_discriminator(size, channels, count, width=args.width),
+                    num_classes=count, class_names=domains, seed=args.seed)
+    model.compile()  # the paper's Adam(1e-4, 0.5, 0.999), n_critic 5
+    data = digit_domains(domains, image_size=size, batch_size=args.batch_size, channels=channels, seed=args.seed,
+                         domain_labels=True).repeat()
+    model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0,
+              callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval)])
+
+
+# name -> function(args, domains, on_eval)
+VARIANT_RUNS = {"cyclegan": run_cyclegan, "stargan": run_stargan}
 
 
 def main():

@@ -24,6 +24,7 @@ _HOMES = {
     "CycleGAN": "keras_gans.models",
 }
 _HOMES["StyleGAN"] = "keras_gans.models"  # issue 16
+_HOMES["StarGAN"] = "keras_gans.models"
 
 
 def _check_backend():
@@ -99,3 +100,4 @@ __all__ = [
     "metrics",
     "networks",
 ]
+__all__ += ["StarGAN"]

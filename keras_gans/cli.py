@@ -3,6 +3,7 @@
     keras-gans train wgan-gp --dataset digits --image-size 16 --epochs 30 --out runs/digits
     keras-gans sample runs/digits/generator --n 64 --out grid.png
     keras-gans export runs/digits/model.keras --format onnx --out generator.onnx
+    keras-gans translate runs/stargan/model.keras --input photos/ --out translated/ --to black-on-white
 """
 
 import argparse
@@ -17,7 +18,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "ebgan", "began", "triple-gan", "dragan", "stylegan", "cyclegan",
+    "fgan", "ebgan", "began", "triple-gan", "dragan", "stylegan", "cyclegan", "stargan",
 )
 
 
@@ -113,6 +114,16 @@ def build_parser():
         "(use it when the tfds download fails); default: tfds",
     )
     train.add_argument(
+        "--attributes", default=None, metavar="NAME,NAME,...",
+        help="stargan with --dataset celeba: the CelebA attributes to translate, e.g. "
+        "Black_Hair,Blond_Hair,Brown_Hair,Male,Young (the paper's five); labels are then 0/1 attribute vectors",
+    )
+    train.add_argument(
+        "--domains", default=None, metavar="NAME,NAME,...",
+        help="stargan with --dataset digits-domains: the digit domains, two or more of white-on-black, "
+        "black-on-white, red-on-black, blue-on-white, yellow-on-blue; default: the first three",
+    )
+    train.add_argument(
         "--cache",
         default=None,
         help="with celeba, a tensorflow-datasets dataset or a folder/zip: 'memory', or a file path where the "
@@ -191,6 +202,22 @@ def build_parser():
     export.add_argument("--out", default=None,
                         help="the folder (savedmodel) or file to write; default: generator, generator.onnx or "
                         "generator.tflite beside MODEL")
+    translate = commands.add_parser(
+        "translate",
+        help="translate images with a trained image-to-image model (.keras or exported SavedModel)",
+        description="Translate an image, or every image of a folder, with a trained StarGAN or CycleGAN: "
+        "MODEL is the model.keras that train writes or an exported generator SavedModel folder. Each input is "
+        "cropped to its centred square and resized to the model's image size; each translation is written to "
+        "--out as NAME_to_TARGET.png.",
+        formatter_class=defaults,
+    )
+    translate.add_argument("model", help="model.keras, or a SavedModel folder such as runs/x/generator")
+    translate.add_argument("--input", required=True, help="an image file or a folder of images")
+    translate.add_argument("--out", required=True, help="the folder to write the translations into")
+    translate.add_argument("--to", default=None, metavar="DOMAIN",
+                           help="StarGAN: the target domain, a name or index (with attribute labels: the attributes "
+                           "to set, comma-separated, the others cleared); CycleGAN's model.keras: a_to_b or b_to_a. "
+                           "Default: every domain, one image each (CycleGAN: a_to_b)")
     evaluate = commands.add_parser(
         "evaluate",
         help="score a trained model (.keras): digits classifier metrics, FID and KID",
@@ -220,7 +247,8 @@ def main(argv=None):
     if not args.tensorflow_log:
         _quiet_tensorflow()
     try:
-        {"train": train, "sample": sample, "evaluate": evaluate, "export": export}[args.command](args)
+        {"train": train, "sample": sample, "evaluate": evaluate, "export": export, "translate": translate}[
+            args.command](args)
     except (
         ValueError, FileNotFoundError, NotADirectoryError, PermissionError, RuntimeError, FloatingPointError
     ) as error:
@@ -271,7 +299,8 @@ def train(args):
     cls = variant(args.variant)
     if cls.two_domains:  # CycleGAN: unpaired (x_a, x_b) batches of two domains
         return _train_two_domains(args, cls)
-    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    _check_domain_options(args)
+    info = _dataset_info(data, args)
     if cls.conditional and info.num_classes is None:
         raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
                          f"none ({info.description})")
@@ -282,14 +311,20 @@ def train(args):
     options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
-    dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
-                    image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
-                    **({"with_labels": True} if cls.conditional else {}),
-                    **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
+    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
+        dataset = data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
+                                     channels=args.channels, seed=runs.data_seed(args.seed, plan.epoch),
+                                     domain_labels=True)
+    else:
+        dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
+                        image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
+                        **({"with_labels": True} if cls.conditional and not info.multi_label else {}),
+                        **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
-    info = data.dataset_info(args.dataset, **_dataset_options(args))
+    info = _dataset_info(data, args)
     networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
-                                    width=args.width, num_classes=info.num_classes if cls.conditional else None)
+                                    width=args.width, num_classes=info.num_classes if cls.conditional else None,
+                                    **({"multi_label": True} if info.multi_label else {}))
     model = cls(*networks, seed=args.seed, **_class_params(args, cls, info))
     model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
@@ -350,6 +385,42 @@ def _train_two_domains(args, cls):
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, None, wall)
 
 
+# StarGAN's digit domains unless --domains says otherwise: three, so that each image has two targets.
+STARGAN_DIGIT_DOMAINS = ("white-on-black", "black-on-white", "red-on-black")
+
+
+def _check_domain_options(args):
+    """Refuses --attributes and --domains where they do not apply, naming them."""
+    if args.attributes is not None and (args.variant != "stargan" or args.dataset.lower() != "celeba"):
+        raise ValueError(f"--attributes applies to stargan with --dataset celeba, not {args.variant} on {args.dataset!r}")
+    if args.domains is not None and (args.variant != "stargan" or args.dataset.lower() != "digits-domains"):
+        raise ValueError(f"--domains applies to stargan with --dataset digits-domains, not {args.variant} on "
+                         f"{args.dataset!r}")
+    if args.variant == "stargan" and args.dataset.lower() == "celeba" and args.attributes is None:
+        args.attributes = ",".join(_stargan_attributes())
+
+
+def _stargan_attributes():
+    from keras_gans.data import STARGAN_ATTRIBUTES
+
+    return STARGAN_ATTRIBUTES
+
+
+def _digit_domain_names(args):
+    names = STARGAN_DIGIT_DOMAINS if args.domains is None else args.domains.split(",")
+    return tuple(name.strip() for name in names if name.strip())
+
+
+def _dataset_info(data, args):
+    """`data.dataset_info`, and the digit domains (labelled by domain) that StarGAN trains on."""
+    if args.dataset.lower() != "digits-domains":
+        return data.dataset_info(args.dataset, **_dataset_options(args))
+    names = _digit_domain_names(args)
+    channels = data.domains.digit_domains_channels(names)
+    return data.DatasetInfo(args.dataset, channels, len(names), names,
+                            f"scikit-learn's digits in {len(names)} colourings, each image in one domain, embedded")
+
+
 def _default_out(args):
     name = "".join(c if c.isalnum() else "-" for c in os.path.basename(os.path.normpath(args.dataset)).lower())
     return os.path.join("runs", f"{args.variant}-{name or 'data'}")
@@ -357,7 +428,7 @@ def _default_out(args):
 
 def _dataset_options(args):
     """The dataset options given on the command line, as `data.load` keywords."""
-    names = ("source", "cache", "data_dir", "image_feature", "label_feature")
+    names = ("source", "cache", "data_dir", "image_feature", "label_feature", "attributes")
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
@@ -385,18 +456,27 @@ def _callbacks(args, model, out, info, timer, dataset):
 
     # A conditional model's GIF shows one class per row (the first ten classes at most).
     shown = min(info.num_classes, 10) if model.conditional else None
-    best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
     checkpoint = os.path.join(out, "model.keras")
-    fixed = dict(seed=args.seed, num_images=shown * shown if shown else 64,
-                 labels=np.repeat(np.arange(shown), shown) if shown else None)
-    board = [TrainingBoard(os.path.join(out, "tensorboard"), config=_config_table(args, model, dataset),
-                           every_n_epochs=args.frame_every, **fixed)] if args.tensorboard else []
+    if model.generator_input != "latent":
+        # A translator has no latents to draw: its GIF shows fixed real images of the first batch
+        # and their translations (one column per target domain); no best samples, no board.
+        inputs, labels = _fixed_inputs(dataset)
+        gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, inputs=inputs, input_labels=labels)
+        best, board = None, []
+    else:
+        best = BestSamples(os.path.join(out, "best_samples.png"), seed=args.seed)
+        fixed = dict(seed=args.seed, num_images=shown * shown if shown else 64,
+                     labels=np.repeat(np.arange(shown), shown) if shown else None)
+        board = [TrainingBoard(os.path.join(out, "tensorboard"), config=_config_table(args, model, dataset),
+                               every_n_epochs=args.frame_every, **fixed)] if args.tensorboard else []
+        gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None,
+                            **fixed)
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
         NaNGuard(),  # before anything that records or saves a step
-        FixedNoiseGIF(out, every_n_epochs=args.frame_every, class_names=info.class_names if shown else None, **fixed),
+        gif,
         LossPlot(out, keys=model.metric_names, panels=model.metric_panels),
-        best,
+        *([best] if best else []),
         *board,
         keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
         # Last, so an epoch's backup exists only once its frames, rows and checkpoint do;
@@ -411,6 +491,14 @@ def _callbacks(args, model, out, info, timer, dataset):
         callbacks.append(keras.callbacks.LambdaCallback(
             on_train_begin=lambda logs: runs.set_learning_rate(model, args.lr)))
     return callbacks, best
+
+
+def _fixed_inputs(dataset, count=8):
+    """The first `count` images of a labelled dataset's first batch, and their labels (None if unlabelled)."""
+    batch = next(iter(dataset))
+    if isinstance(batch, (tuple, list)):
+        return batch[0].numpy()[:count], batch[1].numpy()[:count]
+    return batch.numpy()[:count], None
 
 
 def _write_report(args, out, model, info, resume_epoch, dataset, history, timer, best, wall):
@@ -430,8 +518,13 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
         artifacts["Classifier SavedModel (serve: images -> class probabilities, labels)"] = "classifier/"
     if model.generator_input != "latent":  # translators: no latent GIF or best samples; both directions exported
         artifacts = {label: name for label, name in artifacts.items() if os.path.exists(os.path.join(out, name))}
-        artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
-        artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
+        if model.two_domains:
+            artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
+            artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
+        else:  # StarGAN: one generator for every target domain
+            artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
+                         for label, name in artifacts.items() if name != "generator/"}
+            artifacts["Generator SavedModel (serve: images, target labels -> translations)"] = "generator/"
     generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(
@@ -544,6 +637,9 @@ def _config_table(args, model, dataset):
         del config["gp-weight"]
     if args.source is None:
         del config["source"]
+    for key in ("attributes", "domains"):  # stargan's, where given
+        if config.get(key) is None:
+            config.pop(key, None)
     if not args.param:
         del config["param"]
     if not model.semi_supervised:
@@ -614,6 +710,121 @@ def _load_model(keras, path):
     import keras_gans.models  # noqa: F401
 
     return keras.models.load_model(path)
+
+
+def translate(args):
+    """Writes the translations of --input's images to --out, one PNG per image and target."""
+    from keras_gans.data import read_images
+    from keras_gans.images import save_image, to_uint8
+
+    out = validation.writable_path("--out", args.out, "folder")
+    run, shape, targets = _translator(args)
+    names, images = read_images(args.input, image_size=shape[0], channels=shape[-1])
+    written = []
+    for suffix, labels in targets:
+        translated = run(images, None if labels is None else _repeat_rows(labels, len(images)), suffix)
+        for name, image in zip(names, translated):
+            path = os.path.join(out, f"{os.path.splitext(name)[0]}_to_{suffix}.png")
+            written.append(save_image(path, to_uint8(image)))
+    print(f"Wrote {len(written)} translations of {len(names)} image(s) to {out}")
+    return written
+
+
+def _repeat_rows(labels, count):
+    import numpy as np
+
+    return np.repeat(np.asarray(labels)[None], count, axis=0)
+
+
+def _translator(args):
+    """`(run(images, labels, suffix) -> images, image shape, [(suffix, labels of one image or None)])`."""
+    if os.path.isdir(args.model):
+        return _savedmodel_translator(args)
+    if not os.path.isfile(args.model):
+        raise FileNotFoundError(f"no model file or SavedModel folder at {args.model!r}")
+    import keras
+
+    model = _load_model(keras, args.model)
+    if getattr(model, "generator_input", "latent") != "images":
+        raise ValueError(f"{args.model!r} is a {type(model).__name__}, which draws images from noise; translate "
+                         "needs an image-to-image model (stargan, cyclegan)")
+    shape = tuple(model.generator.inputs[0].shape[1:])
+    if model.two_domains:
+        direction = args.to or "a_to_b"
+        if direction not in ("a_to_b", "b_to_a"):
+            raise ValueError(f"--to for a CycleGAN model is a_to_b or b_to_a, got {args.to!r}")
+        return (lambda images, labels, suffix: model.translate(images, direction)), shape, [(direction, None)]
+    if model.num_classes is None:
+        _no_domains(args)
+        return (lambda images, labels, suffix: model.generate(images)), shape, [("translated", None)]
+    targets = _targets(args.to, model.num_classes, model.class_names, model.multi_label)
+    return (lambda images, labels, suffix: model.generate(images, labels=labels)), shape, targets
+
+
+def _savedmodel_translator(args):
+    import tensorflow as tf
+
+    from keras_gans.export import read_description
+
+    loaded = tf.saved_model.load(args.model)
+    if not hasattr(loaded, "serve"):
+        raise ValueError(f"{args.model!r} has no `serve` function: export it with keras_gans.export_generator")
+    inputs = loaded.signatures["serve"].structured_input_signature[1]
+    if "images" not in inputs:
+        raise ValueError(f"the SavedModel at {args.model!r} generates from {', '.join(inputs)}, not from images: "
+                         "translate needs an image-to-image model's export")
+    shape = tuple(inputs["images"].shape[1:])
+
+    def run(images, labels, suffix):
+        feeds = [tf.constant(images)] + ([] if labels is None else [tf.constant(labels, inputs["labels"].dtype)])
+        return loaded.serve(*feeds)["images"].numpy()
+
+    if "labels" not in inputs:
+        _no_domains(args)
+        return run, shape, [("translated", None)]
+    description = read_description(args.model) or {}
+    labels = inputs["labels"]
+    multi_label = labels.shape.rank == 2
+    num_classes = labels.shape[-1] if multi_label else description.get("num_classes")
+    if num_classes is None:
+        raise ValueError(f"the SavedModel at {args.model!r} does not say its domains (no keras_gans_export.json)")
+    return run, shape, _targets(args.to, num_classes, description.get("class_names"), multi_label)
+
+
+def _no_domains(args):
+    if args.to is not None:
+        raise ValueError(f"--to given, but the model at {args.model!r} translates to one domain only")
+
+
+def _targets(to, num_classes, class_names, multi_label):
+    """`[(file suffix, one image's target labels)]` for --to: an index (one-hot vector), or all domains."""
+    import numpy as np
+
+    names = list(class_names or [str(k) for k in range(num_classes)])
+
+    def index(text):
+        if text in names:
+            return names.index(text)
+        if text.lstrip("-").isdigit() and 0 <= int(text) < num_classes:
+            return int(text)
+        raise ValueError(f"--to must name domains of the model ({', '.join(names)}) or give indices in "
+                         f"[0, {num_classes}), got {text!r}")
+
+    chosen = [[k] for k in range(num_classes)] if to is None else [[index(t.strip()) for t in to.split(",")]]
+    if not multi_label and any(len(group) > 1 for group in chosen):
+        raise ValueError(f"--to takes one domain for this model, got {to!r}")
+    targets = []
+    for group in chosen:
+        suffix = "+".join(_safe(names[k]) for k in group)
+        if multi_label:  # the named attributes set, the others cleared
+            targets.append((suffix, np.isin(np.arange(num_classes), group).astype("float32")))
+        else:
+            targets.append((suffix, np.int32(group[0])))
+    return targets
+
+
+def _safe(name):
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
 
 EVALUATION_METRICS = ("digits", "fid", "kid")

@@ -26,6 +26,11 @@ READING_GUIDE = {
     "dy_loss": "CycleGAN: D_Y's loss on real B images and pooled translations G(x)",
     "cycle": "CycleGAN: E|F(G(x)) - x| + E|G(F(y)) - y| before its weight lambda; low does not prove content kept",
     "identity": "CycleGAN: E|G(y) - y| + E|F(x) - x| before its weight",
+    "d_cls": "StarGAN: D_cls's domain loss on real images with their own labels (cross-entropy; lower: D "
+    "tells the domains apart)",
+    "g_cls": "StarGAN: D_cls's domain loss on translations with their target labels (lower: translations look "
+    "like their target domain to D)",
+    "g_rec": "StarGAN: E|G(G(x, c), c') - x|, the round trip's L1 before its weight lambda_rec",
     "g_loss": "generator loss of the variant (e.g. -E[D(G(z))] for the Wasserstein and hinge variants, "
     "-E[log D(G(z))] for the non-saturating ones); read its trend next to d_loss, not its level alone",
 }

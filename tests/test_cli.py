@@ -209,8 +209,9 @@ def test_every_variant_trains_by_name(variant, tmp_path):
     out = tmp_path / variant
     args = ["train", variant, *TINY, "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
     written = {"report.md", "training.gif", "losses.csv", "model.keras", "generator"}
-    if VARIANTS[variant].two_domains:  # two unpaired domains; both directions exported
+    if VARIANTS[variant].generator_input == "images":  # translators train on the digit domains
         args[args.index("digits")] = "digits-domains"
+    if VARIANTS[variant].two_domains:  # two unpaired domains; both directions exported
         written = written - {"training.gif"} | {"inverse_generator"}
     assert cli.main(args) == 0
     assert written <= set(os.listdir(out))
@@ -303,3 +304,32 @@ def test_the_command_line_tool_loads_a_saved_model_in_a_fresh_process(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert (tmp_path / "g" / "saved_model.pb").exists()
+
+
+@pytest.mark.large
+def test_stargan_on_celeba_attributes_writes_a_column_per_attribute(tmp_path):
+    import tensorflow_datasets as tfds
+
+    out = tmp_path / "stargan"
+    args = ["train", "stargan", "--dataset", "celeba", "--attributes", "Blond_Hair,Male", "--image-size", "8",
+            "--width", "2", "--epochs", "1", "--steps-per-epoch", "1", "--critic-steps", "1", "--batch-size", "4",
+            "--verbose", "0", "--out", str(out)]
+    with tfds.testing.mock_data(num_examples=8):
+        assert cli.main(args) == 0
+    frame = sorted(os.listdir(out / "frames"))[-1]
+    # 4 fixed faces (the first batch) in rows: the input, then Blond_Hair set and Male flipped.
+    assert iio.imread(out / "frames" / frame).shape[1] == 3 * 48 + 4 * 2
+    assert "| attributes | Blond_Hair,Male |" in (out / "report.md").read_text()
+    description = json.loads((out / "generator" / "keras_gans_export.json").read_text())
+    assert description["class_names"] == ["Blond_Hair", "Male"] and description["input"] == "images"
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--dataset", "celeba", "--attributes", "Blond_Hair,Bold"], "unknown CelebA attribute 'Bold'; valid: 5_o_Clock"),
+    (["--dataset", "digits", "--attributes", "Male"], "--attributes applies to stargan with --dataset celeba"),
+    (["--dataset", "digits-domains", "--domains", "white-on-black,green"], "domain must be one of"),
+])
+def test_stargan_data_options_are_checked(extra, message, tmp_path, capsys):
+    args = ["train", "stargan", "--image-size", "8", "--verbose", "0", *extra, "--out", str(tmp_path / "x")]
+    assert cli.main(args) == 2
+    assert message in capsys.readouterr().err

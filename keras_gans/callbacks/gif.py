@@ -1,4 +1,5 @@
-"""FixedNoiseGIF: the same latents rendered as training goes on, as PNG frames and a GIF."""
+"""FixedNoiseGIF: the same latents (or real inputs, for translation) rendered as training goes on, as
+PNG frames and a GIF."""
 
 import os
 import re
@@ -49,6 +50,12 @@ class FixedNoiseGIF(keras.callbacks.Callback):
     Identical consecutive frames are merged into one longer frame by the GIF
     encoder; the captions normally make every frame distinct.
 
+    Image-to-image models (CycleGAN, StarGAN) are given fixed real `inputs` instead of
+    latents: each frame has one row per input, the input first and then its translations,
+    one column for each of `model.translation_targets(input_labels)` (one for an
+    unconditional translator; one per target domain for StarGAN). The caption names the
+    columns.
+
     Args:
         out_dir: folder for `fixed_noise.npy`, `frames/` and the GIF; created.
         every_n_epochs: take a frame every this many epochs.
@@ -67,6 +74,10 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         append: whether to continue the frames in `out_dir`: None (default) decides as
             described above (`keras_gans.callbacks.LossPlot` does the same), True
             always continues them, False always starts anew.
+        inputs: fixed real images (N, H, W, C) in [-1, 1] for an image-to-image model, in
+            place of latents (`num_images`, `seed` and `labels` are then unused).
+        input_labels: the inputs' own labels, for a conditional translator whose targets
+            depend on them (StarGAN's attribute vectors).
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -94,8 +105,16 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         labels=None,
         class_names=None,
         append=None,
+        inputs=None,
+        input_labels=None,
     ):
         super().__init__()
+        self.inputs = None if inputs is None else _check_inputs(inputs)
+        self.input_labels = None if input_labels is None else np.asarray(input_labels)
+        if self.inputs is not None:
+            num_images = len(self.inputs)
+            if self.input_labels is not None and len(self.input_labels) != num_images:
+                raise ValueError(f"input_labels must have one label per input ({num_images}), got {len(self.input_labels)}")
         self.every_n_epochs = positive_int("every_n_epochs", every_n_epochs)
         self.every_n_steps = positive_int("every_n_steps", every_n_steps, allow_none=True)
         self.num_images = positive_int("num_images", num_images)
@@ -144,7 +163,10 @@ class FixedNoiseGIF(keras.callbacks.Callback):
             if not continuing:
                 self._remove_frames()
                 last_epoch, last_step = 0, 0
-            self.noise = self._load_or_create_noise(self.model.latent_dim, reuse=continuing)
+            if self.inputs is None:
+                self.noise = self._load_or_create_noise(self.model.latent_dim, reuse=continuing)
+            else:
+                self.noise = self.inputs
             if self.clock.start(epoch, (self.params or {}).get("steps"), last_epoch, last_step, model_step):
                 self._drop_frames_after_position()
             self._ran_before = True
@@ -233,12 +255,28 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         return frames[-1][:2] if frames else (0, 0)
 
     def _render(self, caption):
+        if self.inputs is not None:
+            return self._render_translations(caption)
         if self.labels is None:
             images = self.model.generate(self.noise)
         else:
             images = self.model.generate(self.noise, labels=self.labels)
         images = keras.ops.convert_to_numpy(images)
         return add_caption(image_grid(images, min_tile=DISPLAY_TILE), caption)
+
+    def _render_translations(self, caption):
+        """Rows of [input, its translation to each target]."""
+        targets = self.model.translation_targets(self.input_labels, count=len(self.inputs))
+        columns = [self.inputs] + [
+            keras.ops.convert_to_numpy(
+                self.model.generate(self.inputs) if labels is None else self.model.generate(self.inputs, labels=labels)
+            )
+            for _, labels in targets
+        ]
+        grid = np.stack(columns, axis=1).reshape((-1, *self.inputs.shape[1:]))
+        names = ["input"] + [name or "translated" for name, _ in targets]
+        caption += f" · columns: {', '.join(names)}"
+        return add_caption(image_grid(grid, rows=len(self.inputs), cols=len(columns), min_tile=DISPLAY_TILE), caption)
 
     def _write_frame(self, epoch):
         step = self.clock.step
@@ -273,6 +311,16 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         with atomic_write(self.gif_path) as tmp:
             first.save(tmp, format="GIF", save_all=True, append_images=rest,
                        duration=round(1000 / self.fps), loop=0)
+
+
+def _check_inputs(inputs):
+    """Fixed real inputs as a float32 (N, H, W, C) array in [-1, 1]; raises a ValueError naming what is wrong."""
+    array = np.asarray(inputs, dtype="float32")
+    if array.ndim != 4 or not len(array):
+        raise ValueError(f"inputs must be images of shape (N, H, W, C), N >= 1, got shape {array.shape}")
+    if not np.isfinite(array).all() or array.min() < -1.001 or array.max() > 1.001:
+        raise ValueError(f"inputs must be finite and scaled to [-1, 1], got values in [{array.min()}, {array.max()}]")
+    return array
 
 
 def _row_names(labels, class_names, num_images):

@@ -38,6 +38,10 @@ _LABELS = {
     "dy_loss": "D_Y loss",
     "cycle": "cycle consistency (L1)",
     "identity": "identity (L1)",
+    # StarGAN
+    "d_cls": "domain loss on real (D)",
+    "g_cls": "domain loss on translations (G)",
+    "g_rec": "reconstruction (L1)",
 }
 
 

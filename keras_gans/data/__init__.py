@@ -5,9 +5,11 @@ import inspect
 import os
 
 from keras_gans.data._checks import MAX_FILE_BYTES, MAX_IMAGE_PIXELS
-from keras_gans.data.celeba import celeba, celeba_available
+from keras_gans.data.celeba import (
+    CELEBA_ATTRIBUTES, STARGAN_ATTRIBUTES, celeba, celeba_available, check_attributes, read_attributes,
+)
 from keras_gans.data.digits import digits, digits_held_out, digits_labelled
-from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
+from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder, read_images
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
 # Unpaired domains for image-to-image translation (CycleGAN, StarGAN).
@@ -21,6 +23,7 @@ DATASET_NAMES = ("digits", "celeba", *_TFDS_CLASSICS)
 _TFDS_PREFIX = "tfds:"
 
 __all__ = [
+    "CELEBA_ATTRIBUTES", "STARGAN_ATTRIBUTES", "read_attributes", "read_images",
     "DATASET_NAMES", "DatasetInfo", "IMAGE_EXTENSIONS", "MAX_FILE_BYTES", "MAX_IMAGE_PIXELS", "celeba", "celeba_available",
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",
@@ -45,6 +48,8 @@ class DatasetInfo:
         num_classes: number of classes when the dataset has labels, else None.
         class_names: one name per class, in label order, or None.
         description: one line for reports, e.g. where the images come from.
+        multi_label: True when the labels are vectors of `num_classes` 0/1 attributes (CelebA
+            with `attributes=`), not class indices.
     """
 
     name: str
@@ -52,6 +57,7 @@ class DatasetInfo:
     num_classes: int | None
     class_names: tuple | None
     description: str
+    multi_label: bool = False
 
 
 def dataset_info(name, source=None, split=None, data_dir=None, image_feature=None, label_feature=None, **load_kwargs):
@@ -80,8 +86,11 @@ def dataset_info(name, source=None, split=None, data_dir=None, image_feature=Non
         return DatasetInfo(name, 1, 10, tuple(str(k) for k in range(10)),
                            "scikit-learn's handwritten digits (1,797 real 8x8 scans, upsampled), embedded")
     if key == "celeba":
-        return DatasetInfo(name, 3, None, None,
-                           f"CelebA aligned faces from {source or 'tfds'}, centred 140x140 face crop")
+        where = f"CelebA aligned faces from {source or 'tfds'}, centred 140x140 face crop"
+        if load_kwargs.get("attributes") is None:
+            return DatasetInfo(name, 3, None, None, where)
+        names = check_attributes(load_kwargs["attributes"])
+        return DatasetInfo(name, 3, len(names), names, f"{where}, attributes {', '.join(names)}", multi_label=True)
     tfds_name, split = _tfds_name_and_split(name, key, split)
     if tfds_name is not None:
         return DatasetInfo(name, *tfds_description(tfds_name, split, data_dir, image_feature, label_feature))

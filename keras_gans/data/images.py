@@ -37,6 +37,7 @@ def image_folder(
     cache=None,
     with_labels=False,
     subfolder=None,
+    file_labels=None,
 ):
     """Batches of square images from a folder (searched recursively) or a .zip read in place.
 
@@ -65,7 +66,9 @@ def image_folder(
     of its own; the classes are the subfolders' names in sorted order (`folder_classes`), label
     k the k-th, and each class folder is searched recursively. Files are checked and counted
     as above, in one warning for the whole folder, and a class left with no readable image gets
-    a warning of its own.
+    a warning of its own. `file_labels` labels files by their base name instead, in a folder or
+    a zip alike (CelebA's attribute vectors from `list_attr_celeba.txt`); files it does not name
+    are left out.
 
     Huge images: a file whose header declares more than `MAX_IMAGE_PIXELS` pixels (89,478,485,
     Pillow's decompression-bomb limit; a 100000 x 100000 PNG header, say) or that is larger than
@@ -97,6 +100,9 @@ def image_folder(
             class subfolders; needs a folder laid out as described above.
         subfolder: read only the images under this relative folder of the folder or zip
             (e.g. "horse2zebra/trainA"), with the same checks; None reads everything.
+        file_labels: a mapping from a file's base name (e.g. "000001.jpg") to its label, a
+            number or a vector of numbers of one length for all (e.g. 0/1 attributes); yields
+            `(images, labels)` with labels as float32 `(batch_size, ...)`. Not with `with_labels`.
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 `(batch_size, image_size, image_size, channels)`
@@ -127,6 +133,9 @@ def image_folder(
     crop_size, crop_offset = _pipeline.check_crop(crop_size, crop_offset)
     cache = _pipeline.check_cache(cache)
     with_labels = _validation.boolean("with_labels", with_labels)
+    if with_labels and file_labels is not None:
+        raise ValueError("give with_labels=True (class subfolders) or file_labels (labels by file name), not both")
+    by_name = None if file_labels is None else _by_name(file_labels)
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such folder or zip file: {path!r}")
@@ -140,7 +149,7 @@ def image_folder(
         return _pipeline.decode(contents, image_size, channels, crop_size, crop_offset, scale=cache is None)
 
     if os.path.isdir(path):
-        files, num_images = _folder_files(path, shuffle, seed, _class_names(path) if with_labels else None)
+        files, num_images = _folder_files(path, shuffle, seed, _class_names(path) if with_labels else None, by_name)
         contents = _pipeline.map_images(files, tf.io.read_file)
     elif with_labels:
         raise ValueError(
@@ -148,7 +157,7 @@ def image_folder(
             "(unpack it, one subfolder per class)"
         )
     elif zipfile.is_zipfile(path):
-        contents, num_images = _zip_members(path, shuffle, seed, prefix)
+        contents, num_images = _zip_members(path, shuffle, seed, prefix, by_name)
     else:
         raise ValueError(f"path must be a folder or a .zip file, got {path!r}")
     _pipeline.check_enough(num_images, batch_size, drop_remainder, repr(path))
@@ -268,10 +277,12 @@ def _walk_images(path):
     return relative
 
 
-def _folder_files(path, shuffle, seed, class_names=None):
+def _folder_files(path, shuffle, seed, class_names=None, by_name=None):
     """Shuffled, repeated names of the readable images under `path` (with their labels when
-    `class_names` are given), and their count."""
+    `class_names` or `by_name` are given), and their count."""
     relative = _walk_images(path)
+    if by_name is not None:
+        relative = _named(relative, by_name, path)
     if not relative:
         raise _no_images_error(path)
     full = [os.path.join(path, name) for name in relative]
@@ -286,7 +297,10 @@ def _folder_files(path, shuffle, seed, class_names=None):
     good = [name for name, problem in zip(full, problems) if not problem]
     if not good:
         raise ValueError(f"none of the {len(relative)} image files in {path!r} is readable")
-    if class_names is None:
+    if by_name is not None:
+        labels = np.stack([by_name[os.path.basename(name)] for name in good])
+        files = tf.data.Dataset.from_tensor_slices((good, labels))
+    elif class_names is None:
         files = tf.data.Dataset.from_tensor_slices(good)
     else:
         files = tf.data.Dataset.from_tensor_slices((good, _labels(relative, problems, class_names, path)))
@@ -311,12 +325,38 @@ def _labels(relative, problems, class_names, path):
     return np.asarray(labels, np.int32)
 
 
-def _zip_members(path, shuffle, seed, prefix=""):
+def _by_name(file_labels):
+    """`file_labels` as {base name: float32 array}, all of one shape; raises a ValueError naming a bad one."""
+    try:
+        items = {os.path.basename(str(name)): np.asarray(label, np.float32) for name, label in file_labels.items()}
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ValueError(f"file_labels must map file names to numbers or vectors of numbers ({error})") from None
+    shapes = {label.shape for label in items.values()}
+    if len(shapes) != 1:
+        raise ValueError(f"file_labels must give every file a label of one shape, got shapes {sorted(shapes)}")
+    return items
+
+
+def _named(names, by_name, path):
+    """The `names` whose base name `by_name` labels; a ValueError if none is."""
+    kept = [name for name in names if os.path.basename(name) in by_name]
+    if names and not kept:
+        raise ValueError(
+            f"file_labels names none of the {len(names)} image files in {path!r} "
+            f"(e.g. {os.path.basename(names[0])!r}); it is keyed by base name"
+        )
+    return kept
+
+
+def _zip_members(path, shuffle, seed, prefix="", by_name=None):
     with zipfile.ZipFile(path) as archive:
         members = [
             m for m in archive.infolist()
             if not m.is_dir() and _accepted(m.filename) and m.filename.startswith(prefix)
         ]
+    if by_name is not None:
+        kept = set(_named([m.filename for m in members], by_name, path))
+        members = [m for m in members if m.filename in kept]
     if not members:
         raise _no_images_error(f"{path}/{prefix}" if prefix else path)
     members.sort(key=lambda m: m.filename)
@@ -353,7 +393,7 @@ def _zip_members(path, shuffle, seed, prefix=""):
                         found[name] = problem
                         continue
                     yielded += 1
-                    yield data
+                    yield data if by_name is None else (data, by_name[os.path.basename(name)])
                 if found:
                     known_bad.update(found)
                     # Raised in a tf.data thread; point at this generator, not TF internals.
@@ -364,7 +404,58 @@ def _zip_members(path, shuffle, seed, prefix=""):
                         f"none of the {len(members)} image files in {path!r} is readable"
                     )
 
-    contents = tf.data.Dataset.from_generator(
-        generate, output_signature=tf.TensorSpec((), tf.string)
-    )
+    signature = tf.TensorSpec((), tf.string)
+    if by_name is not None:
+        label_shape = next(iter(by_name.values())).shape
+        signature = (signature, tf.TensorSpec(label_shape, tf.float32))
+    contents = tf.data.Dataset.from_generator(generate, output_signature=signature)
     return contents, len(names)
+
+
+def read_images(path, image_size=64, channels=3):
+    """The images of one file or a folder (not its subfolders) as an array, with their file names.
+
+    For translating a user's images: each is cropped to its largest centred square, resized
+    and scaled to [-1, 1] as `image_folder` does. Files that are not readable images are
+    skipped with one warning naming them, as `image_folder` skips them.
+
+    Args:
+        path: an image file, or a folder whose image files are read in name order.
+        image_size: side of the output images in pixels; 4 to 7 times a power of two, >= 8.
+        channels: 1 (grayscale) or 3 (RGB).
+
+    Returns:
+        `(names, images)`: the file names (without folder) and float32
+        `(N, image_size, image_size, channels)` images in [-1, 1].
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if it holds no readable image.
+
+    Example:
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> folder = tempfile.mkdtemp()
+    >>> Image.fromarray(np.full((40, 30, 3), 255, np.uint8)).save(f"{folder}/white.png")
+    >>> names, images = read_images(folder, image_size=8)
+    >>> names, images.shape, round(float(images.min()), 4)
+    (['white.png'], (1, 8, 8, 3), 1.0)
+    """
+    image_size, channels = _validation.image_size(image_size), _validation.channels(channels)
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        names = sorted(name for name in os.listdir(path) if _accepted(name) and os.path.isfile(os.path.join(path, name)))
+        files = [os.path.join(path, name) for name in names]
+    elif os.path.isfile(path):
+        names, files = [os.path.basename(path)], [path]
+    else:
+        raise FileNotFoundError(f"no such image file or folder: {path!r}")
+    problems = {name: _checks.file_problem(file) for name, file in zip(names, files)}
+    bad = {name: problem for name, problem in problems.items() if problem}
+    if bad:
+        _warn_skipped(bad, len(names), path, stacklevel=3)
+    kept = [(name, file) for name, file in zip(names, files) if not problems[name]]
+    if not kept:
+        raise ValueError(f"no readable image in {path!r}" + ("" if names else f": expected {', '.join(IMAGE_EXTENSIONS)}"))
+    images = [_pipeline.decode(tf.io.read_file(file), image_size, channels).numpy() for _, file in kept]
+    return [name for name, _ in kept], np.stack(images).astype("float32")

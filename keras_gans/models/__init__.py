@@ -22,6 +22,7 @@ from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sngan import SNGAN
 from keras_gans.models.triple_gan import TripleGAN
 from keras_gans.models.stylegan import StyleGAN
+from keras_gans.models.stargan import StarGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
@@ -45,6 +46,7 @@ VARIANTS = {
     "dragan": DRAGAN,
     "stylegan": StyleGAN,
     "cyclegan": CycleGAN,
+    "stargan": StarGAN,
 }
 
 
@@ -65,3 +67,4 @@ __all__ = [
     "BaseGAN", "CycleGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
 ]
 __all__ += ["StyleGAN"]
+__all__ += ["StarGAN"]

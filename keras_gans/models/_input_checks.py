@@ -124,6 +124,18 @@ class InputChecksMixin:
 
     # ------------------------------------------------------------- data and labels
 
+    @property
+    def multi_label(self):
+        """True when the generator's labels are vectors of `num_classes` 0/1 attributes (CelebA's, StarGAN).
+
+        Read off the generator: a float label input of shape (N, num_classes) takes
+        attribute vectors; an int one of shape (N,) takes class indices.
+        """
+        inputs = self.generator.inputs
+        if self.num_classes is None or len(inputs) < 2:
+            return False
+        return len(inputs[1].shape) == 2 and tf.as_dtype(inputs[1].dtype).is_floating
+
     @staticmethod
     def images_of(data):
         """The images of a batch that may also hold labels: `x` or `(x, ...)`."""
@@ -147,6 +159,8 @@ class InputChecksMixin:
             )
         labels = tf.convert_to_tensor(data[1])
         self.check_label_spec(labels)
+        if self.multi_label:
+            return self._assert_label_values(ops.cast(labels, "float32"))
         return self._assert_label_values(ops.cast(ops.reshape(labels, (-1,)), "int32"))
 
     def checked_step_data(self, data):
@@ -160,6 +174,14 @@ class InputChecksMixin:
 
     def _assert_label_values(self, labels):
         """`labels`, gated on every one lying in [0, num_classes) (an InvalidArgumentError naming them)."""
+        if self.multi_label:
+            check = tf.debugging.Assert(
+                tf.reduce_all((labels >= 0) & (labels <= 1)),
+                ["attribute labels must lie in [0, 1]; this batch has values in", tf.reduce_min(labels),
+                 tf.reduce_max(labels)],
+            )
+            with tf.control_dependencies([check]):
+                return tf.identity(labels)
         message = f"class labels must lie in [0, {self.num_classes})"
         checks = [
             tf.debugging.assert_non_negative(labels, message=message),
@@ -207,8 +229,20 @@ class InputChecksMixin:
             )
 
     def check_label_spec(self, labels):
-        """Raises a ValueError unless `labels` (tensor, spec or array) are int class indices, (N,) or (N, 1)."""
+        """Raises a ValueError unless `labels` (tensor, spec or array) are int class indices, (N,) or (N, 1).
+
+        A multi-label model takes (N, num_classes) vectors of 0/1 attributes (any number dtype).
+        """
         dtype = tf.as_dtype(labels.dtype)
+        if self.multi_label:
+            if not (dtype.is_floating or dtype.is_integer or dtype.is_bool) or tuple(labels.shape)[1:] != (
+                self.num_classes,
+            ) or len(labels.shape) != 2:
+                raise ValueError(
+                    f"attribute labels must have shape (batch, {self.num_classes}) of 0/1 numbers, got shape "
+                    f"{tuple(labels.shape)} of {dtype.name}"
+                )
+            return
         if not dtype.is_integer:
             raise ValueError(f"class labels must be integers in [0, {self.num_classes}), got {dtype.name}")
         shape = tuple(labels.shape)
@@ -239,7 +273,7 @@ class InputChecksMixin:
         self.check_label_spec(labels)
         if len(labels) != len(x):
             raise ValueError(f"got {len(x)} images but {len(labels)} labels")
-        self._check_label_values(labels.reshape(-1))
+        self._check_label_values(labels if self.multi_label else labels.reshape(-1))
 
     def _check_dataset(self, dataset):
         spec = dataset.element_spec
@@ -255,6 +289,11 @@ class InputChecksMixin:
             raise ValueError("the dataset is empty (cardinality 0): fit would train no step")
 
     def _check_label_values(self, labels):
+        if self.multi_label:
+            bad = labels[(labels < 0) | (labels > 1)]
+            if bad.size:
+                raise ValueError(f"attribute labels must lie in [0, 1], got {sorted(set(bad.tolist()))[:5]}")
+            return
         bad = labels[(labels < 0) | (labels >= self.num_classes)]
         if bad.size:
             raise ValueError(f"class labels must lie in [0, {self.num_classes}), got {sorted(set(bad.tolist()))[:5]}")
@@ -264,6 +303,14 @@ class InputChecksMixin:
         if labels is None:
             raise ValueError(f"{type(self).__name__} is conditional: generate needs labels, one per latent")
         array = np.asarray(labels)
+        if self.multi_label:
+            if array.shape != (count, self.num_classes) or array.dtype == object:
+                raise ValueError(
+                    f"labels must be {count} vectors of {self.num_classes} 0/1 attributes, one per input; got shape "
+                    f"{array.shape}"
+                )
+            self._check_label_values(array)
+            return array.astype("float32")
         if array.shape != (count,) or not np.issubdtype(array.dtype, np.integer):
             raise ValueError(
                 f"labels must be {count} ints, one per latent; got shape {array.shape}, dtype {array.dtype}"

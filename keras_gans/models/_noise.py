@@ -22,7 +22,10 @@ class NoiseMixin:
         return self.random_normal((batch_size, self.latent_dim))
 
     def sample_labels(self, batch_size):
-        """Draws `batch_size` class labels uniformly from [0, num_classes)."""
+        """Draws `batch_size` class labels uniformly from [0, num_classes) (0/1 attributes, each with
+        probability 1/2, for a multi-label model)."""
+        if self.multi_label:
+            return ops.cast(self.random_uniform((batch_size, self.num_classes)) < 0.5, "float32")
         return self.random_integers((batch_size,), 0, self.num_classes)
 
     def random_integers(self, shape, minval, maxval):

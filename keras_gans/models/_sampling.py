@@ -43,7 +43,34 @@ class SamplingMixin:
     def serving_specs(self):
         """The `tf.TensorSpec`s of the generator's inputs, named, as an export serves them."""
         first = tf.TensorSpec((None, *self.sampling_generator.inputs[0].shape[1:]), tf.float32, name=self.input_name)
-        return [first] if self.num_classes is None else [first, tf.TensorSpec((None,), tf.int32, name="labels")]
+        if self.num_classes is None:
+            return [first]
+        if self.multi_label:  # vectors of 0/1 attributes
+            return [first, tf.TensorSpec((None, self.num_classes), tf.float32, name="labels")]
+        return [first, tf.TensorSpec((None,), tf.int32, name="labels")]
+
+    def translation_targets(self, labels=None, count=None):
+        """`[(name, labels or None)]`: the translations an image-to-image model shows of fixed inputs.
+
+        One `(None, None)` for an unconditional model (`generate(images)`); for a conditional
+        one a column per domain k: every input to k (class indices), or the inputs' own
+        `labels` with attribute k flipped (attribute vectors). The GIF callback draws a column
+        for each. `count` is the number of inputs where `labels` are not given.
+        """
+        if self.num_classes is None:
+            return [(None, None)]
+        names = self.class_names or tuple(str(k) for k in range(self.num_classes))
+        if not self.multi_label:
+            count = (1 if count is None else count) if labels is None else len(labels)
+            return [(name, np.full(count, k, "int32")) for k, name in enumerate(names)]
+        if labels is None:
+            raise ValueError(f"{type(self).__name__} with attribute labels needs the inputs' own labels to flip one")
+        columns = []
+        for k, name in enumerate(names):
+            target = np.array(labels, "float32")
+            target[:, k] = 1.0 - target[:, k]
+            columns.append((name, target))
+        return columns
 
     def draw_inputs(self, count, seed=None):
         """`count` first inputs of the generator from numpy's `default_rng(seed)`: latents z.

@@ -31,6 +31,7 @@ from keras_gans.networks.style import (
 # Image-to-image translation (CycleGAN, StarGAN).
 from keras_gans.networks.patch import build_patch_discriminator, patch_layers, receptive_field  # noqa: E402
 from keras_gans.networks.resnet_translator import build_resnet_generator, default_blocks  # noqa: E402
+from keras_gans.networks.stargan import build_stargan_discriminator, build_stargan_generator, tile_labels  # noqa: E402
 
 __all__ = [
     "build_began_discriminator",
@@ -54,3 +55,4 @@ __all__ += [
     "style_mixing", "synthesis_layers",
 ]
 __all__ += ["build_patch_discriminator", "build_resnet_generator", "default_blocks", "patch_layers", "receptive_field"]
+__all__ += ["build_stargan_discriminator", "build_stargan_generator", "tile_labels"]

@@ -38,7 +38,8 @@ def receptive_field(num_layers):
     return field
 
 
-def build_patch_discriminator(image_size=128, channels=3, width=64, num_layers=None, name="discriminator"):
+def build_patch_discriminator(image_size=128, channels=3, width=64, num_layers=None, name="discriminator",
+                              normalization="instance"):
     """Builds the PatchGAN discriminator: C64-C128-C256-C512, then a 1-channel map of scores.
 
     Ck: 4x4 convolution with k filters (zero padding 1), instance norm (none on the first),
@@ -55,6 +56,8 @@ def build_patch_discriminator(image_size=128, channels=3, width=64, num_layers=N
         num_layers: stride-2 convolutions, >= 1; None takes `patch_layers`
             (3, the paper's 70x70, from 128 px; fewer for smaller images).
         name: name of the Functional model.
+        normalization: "instance" (the paper's) or None (StarGAN's critic has none: instance
+            norm removes each channel's mean per image, and with it the colour a domain may be).
 
     Returns:
         A `keras.Model` from (N, S, S, channels) images to (N, P, P, 1) scores.
@@ -75,6 +78,8 @@ def build_patch_discriminator(image_size=128, channels=3, width=64, num_layers=N
     if num_layers is None:
         num_layers = patch_layers(image_size)
     num_layers = validation.positive_int("num_layers", num_layers)
+    if normalization is not None:
+        normalization = validation.one_of("normalization", normalization, ("instance",))
     if image_size // 2**num_layers < 4:
         raise ValueError(
             f"num_layers={num_layers} halves {image_size} px images to less than the 4x4 that the last two "
@@ -90,7 +95,9 @@ def build_patch_discriminator(image_size=128, channels=3, width=64, num_layers=N
     strides = [2] * (num_layers - 1) + [1]
     for i, stride in enumerate(strides, start=1):
         x = conv(x, width * min(2**i, MAX_WIDTH_FACTOR), stride, i)
-        x = layers.LeakyReLU(LEAKY_SLOPE, name=f"lrelu{i}")(instance_normalization(name=f"norm{i}")(x))
+        if normalization:
+            x = instance_normalization(name=f"norm{i}")(x)
+        x = layers.LeakyReLU(LEAKY_SLOPE, name=f"lrelu{i}")(x)
     x = conv(x, 1, 1, len(strides) + 1)
     out = layers.Activation("linear", dtype="float32", name="scores")(x)
     return keras.Model(images, out, name=name)

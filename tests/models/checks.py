@@ -64,6 +64,16 @@ def training_data(cls, images, num_classes=None):
     return images
 
 
+def labels_for(model, count, seed=1):
+    """`count` labels a conditional model takes (None if unconditional): class indices in turn, or
+    random 0/1 attribute vectors for a multi-label model."""
+    if model.num_classes is None:
+        return None
+    if model.multi_label:
+        return np.random.default_rng(seed).integers(0, 2, (count, model.num_classes)).astype("float32")
+    return (np.arange(count) % model.num_classes).astype("int32")
+
+
 def _values(variables):
     return [np.array(v) for v in variables]
 
@@ -125,8 +135,7 @@ def check_keras_round_trip(model, dataset, tmp_path):
         assert len(a) == len(b)
         for x, y in zip(a, b):
             np.testing.assert_allclose(np.array(x), np.array(y), err_msg=x.path)
-    z = generator_input_batch(model, 4)
-    labels = None if model.num_classes is None else np.arange(4) % model.num_classes
+    z, labels = generator_input_batch(model, 4), labels_for(model, 4)
     np.testing.assert_allclose(model.generate(z, labels), loaded.generate(z, labels), atol=1e-5)
     # Training continues as if never saved: the same next step (weights, both optimizers'
     # moments and the noise generator's state all came back) gives the same losses and weights.
@@ -153,7 +162,7 @@ def check_export(model, tmp_path):
         served = loaded.serve(tf.constant(z))["images"].numpy()
         expected = model.generate(z)
     else:
-        labels = np.arange(3, dtype="int32") % model.num_classes
+        labels = labels_for(model, 3, seed=2)
         served = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
         expected = model.generate(z, labels)
     np.testing.assert_allclose(served, expected, atol=1e-5)
