@@ -32,6 +32,9 @@ class ConditionalBatchNormalization(keras.layers.Layer):
             (BigGAN-PyTorch does with a spectrally normalised generator).
         momentum: weight of the old value in the moving mean and variance.
         epsilon: added to the variance before its square root.
+        kernel_initializer: of the two linear maps: "orthogonal" (BigGAN's), or
+            "zeros" to start as plain batch norm (gain 1, bias 0 for every class, as
+            SNGAN's class-conditional batch norm starts; not with `spectral_norm`).
         **kwargs: base layer keyword arguments (e.g. `name`, `dtype`).
 
     Example:
@@ -49,15 +52,17 @@ class ConditionalBatchNormalization(keras.layers.Layer):
         Natural Image Synthesis", ICLR 2019. https://arxiv.org/abs/1809.11096
     """
 
-    def __init__(self, spectral_norm=True, momentum=MOMENTUM, epsilon=EPSILON, **kwargs):
+    def __init__(self, spectral_norm=True, momentum=MOMENTUM, epsilon=EPSILON, kernel_initializer="orthogonal",
+                 **kwargs):
         super().__init__(**kwargs)
         self.spectral_norm = validation.boolean("spectral_norm", spectral_norm)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.momentum = validation.number("momentum", momentum, low=0.0, high=1.0, high_open=True)
         self.epsilon = validation.number("epsilon", epsilon, low=0.0, low_open=True)
 
     def _linear(self, units, name):
         # BigGAN-PyTorch: bias-free linear maps, orthogonal initialisation (G_init "ortho").
-        dense = keras.layers.Dense(units, use_bias=False, kernel_initializer="orthogonal",
+        dense = keras.layers.Dense(units, use_bias=False, kernel_initializer=self.kernel_initializer,
                                    dtype=self.dtype_policy, name=name)
         if self.spectral_norm:
             return ReparametrizedSpectralNormalization(dense, dtype=self.dtype_policy, name=f"{name}_sn")
@@ -92,4 +97,4 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "spectral_norm": self.spectral_norm, "momentum": self.momentum,
-                "epsilon": self.epsilon}
+                "epsilon": self.epsilon, "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}

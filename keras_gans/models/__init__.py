@@ -7,6 +7,7 @@ with Keras, which `keras.models.load_model` needs to rebuild a saved model.
 from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
+from keras_gans.models.biggan import BigGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.fgan import FGAN
@@ -14,6 +15,7 @@ from keras_gans.models.gan import GAN
 from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
+from keras_gans.models.sagan import SAGAN
 from keras_gans.models.sngan import SNGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
@@ -31,6 +33,8 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "sagan": SAGAN,
+    "biggan": BigGAN,
 }
 
 
@@ -45,4 +49,5 @@ def variant(name):
 __all__ = [
     "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
     "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "SAGAN", "BigGAN",
 ]

@@ -45,6 +45,14 @@ class SamplingMixin:
         first = tf.TensorSpec((None, *self.sampling_generator.inputs[0].shape[1:]), tf.float32, name=self.input_name)
         return [first] if self.num_classes is None else [first, tf.TensorSpec((None,), tf.int32, name="labels")]
 
+    def serving_inputs(self, inputs):
+        """The sampling generator's inputs from an export's inputs (a list in `serving_specs` order).
+
+        The same inputs by default; a variant whose export takes more than its generator
+        (BigGAN's truncation) maps them here, in TensorFlow operations the export can trace.
+        """
+        return inputs if len(inputs) > 1 else inputs[0]
+
     def draw_inputs(self, count, seed=None):
         """`count` first inputs of the generator from numpy's `default_rng(seed)`: latents z.
 

@@ -13,6 +13,7 @@ from keras_gans.networks.dcgan import (
     check_image_size,
 )
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
+from keras_gans.networks.resnet import build_resnet_discriminator, build_resnet_generator
 
 __all__ = [
     "build_conditional_discriminator",
@@ -24,5 +25,7 @@ __all__ = [
     "build_mlp_discriminator",
     "build_mlp_generator",
     "build_projection_discriminator",
+    "build_resnet_discriminator",
+    "build_resnet_generator",
     "check_image_size",
 ]
