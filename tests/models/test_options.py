@@ -40,6 +40,10 @@ def tiny(name, **kwargs):
     ("cgan", {"mismatched_pairs": 1}, "mismatched_pairs must be True or False, got 1"),
     ("acgan", {"critic_steps": 1.5}, "critic_steps must be an int >= 1, got 1.5"),
     ("cgan", {"class_names": ["a", "b"]}, r"class_names must be 3 strings, one per class.*got \['a', 'b'\]"),
+    ("sagan", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
+    ("biggan", {"ema_decay": 1.0}, r"ema_decay must be a finite number in \[0, 1\), got 1.0"),
+    ("biggan", {"ema_start": 1.5}, "ema_start must be an int >= 0, got 1.5"),
+    ("biggan", {"orthogonal_weight": float("nan")}, "orthogonal_weight must be a finite number >= 0, got nan"),
 ])
 def test_bad_options_are_refused_naming_the_value(name, kwargs, match):
     with pytest.raises(ValueError, match=match):
