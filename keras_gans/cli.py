@@ -169,6 +169,9 @@ def build_parser():
                         help="conditional generators: class of each image (an index, or a name the model was "
                         "trained with), comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
+    sample.add_argument("--truncation", type=_positive_number, default=None, metavar="T",
+                        help="generators exported with a truncation input (BigGAN): redraw every latent value above "
+                        "T in magnitude; default: no truncation")
     export = commands.add_parser(
         "export",
         help="export the generator of a trained model (.keras) as a SavedModel, ONNX or TensorFlow Lite file",
@@ -416,9 +419,15 @@ def sample(args):
     inputs = loaded.signatures["serve"].structured_input_signature[1]
     latent_dim = inputs["z"].shape[-1]
     z = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
+    extra = {}
+    if "truncation" in inputs:
+        # BigGAN's export redraws the values of z above the threshold; infinity redraws none.
+        extra["truncation"] = tf.constant(np.inf if args.truncation is None else args.truncation, tf.float32)
+    elif args.truncation is not None:
+        raise ValueError(f"--truncation given, but the generator at {args.savedmodel!r} takes no truncation input")
     if "labels" in inputs:
         labels = _sample_labels(args, read_description(args.savedmodel))
-        images = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
+        images = loaded.serve(z=tf.constant(z), labels=tf.constant(labels), **extra)["images"].numpy()
     else:
         if args.labels is not None:
             raise ValueError(f"--labels given, but the generator at {args.savedmodel!r} is unconditional")

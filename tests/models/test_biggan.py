@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans import losses
+from keras_gans import cli, losses
 from keras_gans.models import SAGAN, BigGAN
 from keras_gans.models.biggan import truncate_latents
 
@@ -115,6 +115,11 @@ def test_generate_and_the_export_truncate(tmp_path):
                           truncation=tf.constant(0.25))["images"].numpy()
     assert served.shape == (4, SIZE, SIZE, 1)
     assert not np.allclose(served, model.generate(big, labels[:4]), atol=1e-4)
+    # The command line's sample passes the threshold (none by default) to the export.
+    for extra in ([], ["--truncation", "0.5"]):
+        out = tmp_path / f"grid{len(extra)}.png"
+        assert cli.main(["sample", str(tmp_path / "BigGAN_generator"), "--n", "4", "--out", str(out), *extra]) == 0
+        assert out.is_file()
 
 
 def test_options_defaults_and_checks():
