@@ -144,7 +144,8 @@ print(f"gamma of the generator's attention: {float(model.ema_generator.get_layer
 
 # %% [markdown]
 # **Size of the committed run:** width 32, batch 64, 1,500 generator steps (3,000 discriminator
-# steps) on a 2-core CPU shared with other jobs; the time is printed above.
+# steps) on a 2-core CPU shared with other jobs (load average about 25): the time printed above
+# is that of a crowded machine.
 
 # %% [markdown]
 # ## Results
@@ -166,9 +167,9 @@ plt.show()
 #
 # The attention block of the (averaged) generator sees 8×8 maps; `SelfAttention.attention`
 # returns $\beta$, one row per attending position. For a few positions $j$ (the red dots) we draw
-# $\beta_{j,\cdot}$, upsampled to the image, over the generated digit. Positions on a stroke tend
-# to attend to other parts of the digit, not only to their neighbours: that is what a convolution
-# could not do in one layer. How much the output uses it is $\gamma$ (printed after training).
+# $\beta_{j,\cdot}$, upsampled to the image, over the generated digit: a distribution over the
+# whole map, so position $j$ can copy from anywhere, near or far, which a 3×3 convolution cannot do
+# in one layer. How much the output uses it is $\gamma$ (printed after training).
 
 # %%
 sampler = model.ema_generator
@@ -190,6 +191,12 @@ for n in range(4):
         ax.set(xticks=[], yticks=[], title=f"query ({row}, {column})")
 fig.tight_layout()
 plt.show()
+
+# %% [markdown]
+# In this short run the rows are broad and often weigh the background and the borders as much as
+# the strokes, and $\gamma$ is still small: the generator has barely started to use its attention.
+# SAGAN's paper shows structured maps after hundreds of thousands of steps on ImageNet; these maps
+# show the mechanism, not a trained attention.
 
 # %% [markdown]
 # ### The truncation trade-off
@@ -234,6 +241,14 @@ for t in TRUNCATIONS:
     result = evaluate_digits(model if t is None else Truncated(model, t), num_samples=NUM_SAMPLES, seed=SEED)
     print(f"| {'none' if t is None else t} | {result['label_accuracy']:.3f} | {result['frechet_distance']:.2f} | "
           f"{result['classes_covered']}/10 |")
+
+# %% [markdown]
+# In the committed run (1,500 steps, far from converged: see the label accuracy without
+# truncation) truncation shrinks the variety, as the grid shows: the rows converge to one
+# mean-looking digit, and the Fréchet distance grows as $t$ falls. The gain in fidelity that Brock
+# et al. report for their fully trained ImageNet models does not show here: this generator is not
+# yet good in the middle of its latent space either. Longer training (see BENCHMARKS.md) is what
+# makes the dial worth turning.
 
 # %% [markdown]
 # ## Takeaways
