@@ -11,20 +11,16 @@ import sys as _sys
 # The public names load on first use (PEP 562), so that `keras-gans --help` and argument
 # errors answer without importing Keras and TensorFlow (seconds, and their start-up log).
 _SUBPACKAGES = ("callbacks", "constraints", "data", "losses", "metrics", "networks")
+# The model classes, all in keras_gans.models (a test keeps the list in step with it).
+_MODELS = (
+    "GAN", "CGAN", "ACGAN", "ProjectionCGAN", "DCGAN", "ImprovedDCGAN", "WGAN", "WGANGP", "SNGAN", "LSGAN", "RaGAN",
+    "FGAN", "SAGAN", "BigGAN", "EBGAN", "BEGAN", "TripleGAN", "DRAGAN", "StyleGAN", "CycleGAN", "StarGAN",
+)
 _HOMES = {
     "export_generator": "keras_gans.export",
     "export_classifier": "keras_gans.export",
-    **{name: "keras_gans.models" for name in (
-        "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
-        "ProjectionCGAN", "RaGAN",
-        "ImprovedDCGAN",
-        "DRAGAN", "TripleGAN",
-    )},
-    **{name: "keras_gans.models" for name in ("EBGAN", "BEGAN")},
-    "CycleGAN": "keras_gans.models",
+    **{name: "keras_gans.models" for name in (*_MODELS, "BaseGAN", "VARIANTS")},
 }
-_HOMES["StyleGAN"] = "keras_gans.models"  # issue 16
-_HOMES["StarGAN"] = "keras_gans.models"
 
 
 def _check_backend():
@@ -71,33 +67,6 @@ if not _in_command_line_tool():
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACGAN",
-    "CGAN",
-    "DCGAN",
-    "FGAN",
-    "GAN",
-    "LSGAN",
-    "SNGAN",
-    "VARIANTS",
-    "WGAN",
-    "WGANGP",
-    "BaseGAN",
-    "ProjectionCGAN",
-    "RaGAN",
-    "ImprovedDCGAN",
-    "EBGAN",
-    "BEGAN",
-    "DRAGAN",
-    "TripleGAN",
-    "StyleGAN",
-    "CycleGAN",
-    "callbacks",
-    "constraints",
-    "data",
-    "export_generator",
-    "export_classifier",
-    "losses",
-    "metrics",
-    "networks",
+    *_MODELS, "BaseGAN", "VARIANTS",
+    "callbacks", "constraints", "data", "export_classifier", "export_generator", "losses", "metrics", "networks",
 ]
-__all__ += ["StarGAN"]

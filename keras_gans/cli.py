@@ -18,7 +18,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "ebgan", "began", "triple-gan", "dragan", "stylegan", "cyclegan", "stargan",
+    "fgan", "sagan", "biggan", "ebgan", "began", "triple-gan", "dragan", "stylegan", "cyclegan", "stargan",
 )
 
 
@@ -187,6 +187,9 @@ def build_parser():
     sample.add_argument("--truncation-psi", type=_non_negative_number, default=1.0,
                         help="StyleGAN generators: psi of the truncation trick w' = w_avg + psi (w - w_avg); "
                         "1 is none, 0.7 the StyleGAN authors' choice for pictures")
+    sample.add_argument("--truncation", type=_positive_number, default=None, metavar="T",
+                        help="generators exported with a truncation input (BigGAN): redraw every latent value above "
+                        "T in magnitude; default: no truncation")
     export = commands.add_parser(
         "export",
         help="export the generator of a trained model (.keras) as a SavedModel, ONNX or TensorFlow Lite file",
@@ -573,16 +576,23 @@ def sample(args):
     inputs = loaded.signatures["serve"].structured_input_signature[1]
     latent_dim = inputs["z"].shape[-1]
     z = np.random.default_rng(args.seed).standard_normal((args.n, latent_dim)).astype("float32")
+    extra = {}
+    if "truncation" in inputs:
+        # BigGAN's export redraws the values of z above the threshold; infinity redraws none.
+        extra["truncation"] = tf.constant(np.inf if args.truncation is None else args.truncation, tf.float32)
+    elif args.truncation is not None:
+        raise ValueError(f"--truncation given, but the generator at {args.savedmodel!r} takes no truncation input")
+    if "truncation_psi" in inputs:  # a StyleGAN generator takes psi per image
+        extra["truncation_psi"] = tf.fill((args.n,), float(args.truncation_psi))
+    elif args.truncation_psi != 1.0:
+        raise ValueError(
+            f"--truncation-psi {args.truncation_psi} given, but the generator at {args.savedmodel!r} takes no psi"
+        )
     if "labels" in inputs:
-        labels = _sample_labels(args, read_description(args.savedmodel))
-        images = loaded.serve(tf.constant(z), tf.constant(labels))["images"].numpy()
-    else:
-        if args.labels is not None:
-            raise ValueError(f"--labels given, but the generator at {args.savedmodel!r} is unconditional")
-        served = [tf.constant(z)]
-        if "truncation_psi" in inputs:  # a StyleGAN generator takes psi per image
-            served.append(tf.fill((args.n,), float(args.truncation_psi)))
-        images = loaded.serve(*served)["images"].numpy()
+        extra["labels"] = tf.constant(_sample_labels(args, read_description(args.savedmodel)))
+    elif args.labels is not None:
+        raise ValueError(f"--labels given, but the generator at {args.savedmodel!r} is unconditional")
+    images = loaded.serve(z=tf.constant(z), **extra)["images"].numpy()
     save_image(args.out, image_grid(images, min_tile=DISPLAY_TILE))
     print(f"Wrote {args.n} images to {args.out}")
     return args.out

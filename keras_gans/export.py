@@ -118,7 +118,7 @@ class _Served:
     """
 
     def __init__(self, generator, model):
-        self.generator = generator
+        self.generator, self.model = generator, model
         if hasattr(model, "serving_specs"):
             self.specs = model.serving_specs()
         else:
@@ -139,9 +139,11 @@ class _Served:
     def function(self):
         """`serve`: the generator in inference mode, `{"images": ...}` for its inputs, named as the specs."""
         generator = self.generator
+        # A keras_gans model maps what the export serves to what its generator takes (`serving_inputs`).
+        prepare = getattr(self.model, "serving_inputs", lambda inputs: inputs if len(inputs) > 1 else inputs[0])
 
         def serve(*inputs):
-            return {"images": generator(list(inputs) if len(inputs) > 1 else inputs[0], training=False)}
+            return {"images": generator(prepare(list(inputs)), training=False)}
 
         # The signature's argument names are the inputs' names (z or images, labels), so that
         # the SavedModel can be called with them as keywords.

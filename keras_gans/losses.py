@@ -1093,3 +1093,56 @@ def reconstruction_loss(images, reconstructed):
         Choi et al. "StarGAN", CVPR 2018, Eq. 4.
     """
     return cycle_consistency_loss(images, reconstructed)
+
+# ---------------------------------------------------------------------------------------------
+# BigGAN (Brock, Donahue, Simonyan 2019): orthogonal regularisation of the generator's weights.
+
+
+def orthogonal_regularization(weights, beta=1e-4):
+    """BigGAN's orthogonal regularisation: `beta * sum_W ||W^T W ⊙ (1 - I)||_F^2`.
+
+    Penalises the cosine-like overlap between different filters of each weight,
+    leaving their norms free (the diagonal is masked out), which Brock et al. found
+    makes the generator amenable to the truncation trick (Sec. 3.1, Eq. 3). Each
+    weight is read as a matrix whose columns are its output units: a Dense kernel
+    (in, out) as it is, a convolution kernel (kh, kw, in, out) as (kh kw in, out),
+    so that W^T W is the (out, out) Gram matrix of the filters, as BigGAN-PyTorch's
+    `ortho` reshapes its (out, in, kh, kw) weights to (out, in kh kw) and takes W W^T.
+    Weights of fewer than two axes (biases, gains) are skipped, as there. The
+    gradient of this loss is 4 beta W (W^T W ⊙ (1 - I)) per kernel; BigGAN-PyTorch
+    adds half of it (2 beta), i.e. it minimises beta / 2 times this sum.
+
+    Args:
+        weights: a weight tensor or variable, or a list of them (e.g. a generator's
+            kernels).
+        beta: the regularisation strength (1e-4 in the paper), a finite number >= 0.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> import numpy as np
+    >>> float(orthogonal_regularization(np.eye(3, dtype="float32"), beta=1.0))  # orthogonal columns
+    0.0
+    >>> w = np.array([[1.0, 1.0], [0.0, 2.0]], "float32")  # columns (1, 0), (1, 2): overlap 1
+    >>> float(orthogonal_regularization(w, beta=1.0))  # both off-diagonal entries: 2 * 1^2
+    2.0
+
+    Reference:
+        Brock, Donahue, Simonyan. "Large Scale GAN Training for High Fidelity Natural
+        Image Synthesis", ICLR 2019. https://arxiv.org/abs/1809.11096
+    """
+    beta = number("beta", beta, low=0.0)
+    if not isinstance(weights, (list, tuple)):
+        weights = [weights]
+    total = ops.zeros((), "float32")
+    for weight in weights:
+        weight = ops.cast(ops.convert_to_tensor(weight), "float32")
+        if len(weight.shape) < 2:
+            continue
+        matrix = ops.reshape(weight, (-1, weight.shape[-1]))
+        gram = ops.matmul(ops.transpose(matrix), matrix)
+        # W^T W ⊙ (1 - I): the overlaps of distinct filters.
+        off_diagonal = gram * (1.0 - ops.eye(weight.shape[-1], dtype="float32"))
+        total = total + ops.sum(ops.square(off_diagonal))
+    return beta * total

@@ -1,9 +1,11 @@
 """Layers Keras lacks, and spectral normalisation as the paper defines it (see its docstring)."""
 
+from keras_gans.layers.conditional_batch_normalization import ConditionalBatchNormalization
 from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
 from keras_gans.layers.pooling import GlobalSumPooling2D
 from keras_gans.layers.reference_batch import ReferenceBatch
 from keras_gans.layers.reparametrized_spectral_normalization import ReparametrizedSpectralNormalization
+from keras_gans.layers.self_attention import SelfAttention
 from keras_gans.layers.virtual_batch_normalization import VirtualBatchNormalization
 
 # StyleGAN (Karras et al. 2019)
@@ -23,8 +25,9 @@ from keras_gans.layers.reflection_padding import ReflectionPadding2D
 
 __all__ = [
     "GlobalSumPooling2D", "ReparametrizedSpectralNormalization",
-    # Salimans et al. 2016 (issue 14)
+    # Salimans et al. 2016; SAGAN and BigGAN (issue 14)
     "MinibatchDiscrimination", "ReferenceBatch", "VirtualBatchNormalization",
+    "ConditionalBatchNormalization", "SelfAttention",
     # StyleGAN (issue 16)
     "AdaptiveInstanceNormalization", "EqualizedConv2D", "EqualizedDense", "LearnedConstant",
     "MinibatchStandardDeviation", "NoiseInput", "PixelNormalization", "StyleTruncation",

@@ -8,21 +8,23 @@ from keras_gans.models._defaults import Defaults, OptimizerSpec, adam, rmsprop
 from keras_gans.models.acgan import ACGAN
 from keras_gans.models.base import BaseGAN
 from keras_gans.models.began import BEGAN
+from keras_gans.models.biggan import BigGAN
 from keras_gans.models.cgan import CGAN
 from keras_gans.models.cyclegan import CycleGAN
 from keras_gans.models.dcgan import DCGAN
-from keras_gans.models.ebgan import EBGAN
 from keras_gans.models.dragan import DRAGAN
+from keras_gans.models.ebgan import EBGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.improved_dcgan import ImprovedDCGAN
 from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
+from keras_gans.models.sagan import SAGAN
 from keras_gans.models.sngan import SNGAN
-from keras_gans.models.triple_gan import TripleGAN
-from keras_gans.models.stylegan import StyleGAN
 from keras_gans.models.stargan import StarGAN
+from keras_gans.models.stylegan import StyleGAN
+from keras_gans.models.triple_gan import TripleGAN
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
@@ -40,6 +42,8 @@ VARIANTS = {
     "lsgan": LSGAN,
     "ragan": RaGAN,
     "fgan": FGAN,
+    "sagan": SAGAN,
+    "biggan": BigGAN,
     "ebgan": EBGAN,
     "began": BEGAN,
     "triple-gan": TripleGAN,
@@ -48,7 +52,6 @@ VARIANTS = {
     "cyclegan": CycleGAN,
     "stargan": StarGAN,
 }
-
 
 def variant(name):
     """The model class for a command-line name, e.g. "wgan-gp" -> WGANGP."""
@@ -59,12 +62,6 @@ def variant(name):
 
 
 __all__ = [
-    "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP",
-    "BEGAN", "EBGAN",
-    "BaseGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
-    "ImprovedDCGAN",
-    "DRAGAN", "TripleGAN",
-    "BaseGAN", "CycleGAN", "Defaults", "OptimizerSpec", "ProjectionCGAN", "RaGAN", "adam", "rmsprop", "variant",
+    "ACGAN", "BEGAN", "BigGAN", "CGAN", "CycleGAN", "DCGAN", "DRAGAN", "EBGAN", "FGAN", "GAN", "ImprovedDCGAN", "LSGAN", "ProjectionCGAN", "RaGAN", "SAGAN", "SNGAN", "StarGAN", "StyleGAN", "TripleGAN", "WGAN", "WGANGP",
+    "BaseGAN", "Defaults", "OptimizerSpec", "VARIANTS", "adam", "rmsprop", "variant",
 ]
-__all__ += ["StyleGAN"]
-__all__ += ["StarGAN"]

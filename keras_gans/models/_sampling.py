@@ -72,6 +72,14 @@ class SamplingMixin:
             columns.append((name, target))
         return columns
 
+    def serving_inputs(self, inputs):
+        """The sampling generator's inputs from an export's inputs (a list in `serving_specs` order).
+
+        The same inputs by default; a variant whose export takes more than its generator
+        (BigGAN's truncation) maps them here, in TensorFlow operations the export can trace.
+        """
+        return inputs if len(inputs) > 1 else inputs[0]
+
     def draw_inputs(self, count, seed=None):
         """`count` first inputs of the generator from numpy's `default_rng(seed)`: latents z.
 

@@ -1,4 +1,4 @@
-"""Functional network builders."""
+"""Functional network builders, by family."""
 
 from keras_gans.networks.autoencoder import (
     build_began_discriminator,
@@ -19,6 +19,10 @@ from keras_gans.networks.dcgan import (
     check_image_size,
 )
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
+from keras_gans.networks.patch import build_patch_discriminator, patch_layers, receptive_field
+from keras_gans.networks.residual import build_residual_discriminator, build_residual_generator
+from keras_gans.networks.resnet_translator import build_resnet_generator, default_blocks
+from keras_gans.networks.stargan import build_stargan_discriminator, build_stargan_generator, tile_labels
 from keras_gans.networks.style import (
     build_mapping_network,
     build_style_discriminator,
@@ -28,31 +32,19 @@ from keras_gans.networks.style import (
     synthesis_layers,
 )
 
-# Image-to-image translation (CycleGAN, StarGAN).
-from keras_gans.networks.patch import build_patch_discriminator, patch_layers, receptive_field  # noqa: E402
-from keras_gans.networks.resnet_translator import build_resnet_generator, default_blocks  # noqa: E402
-from keras_gans.networks.stargan import build_stargan_discriminator, build_stargan_generator, tile_labels  # noqa: E402
-
 __all__ = [
-    "build_began_discriminator",
-    "build_began_generator",
-    "build_ebgan_discriminator",
-    "build_conditional_discriminator",
-    "build_conditional_generator",
-    "build_critic",
-    "build_dcgan_pair",
-    "build_discriminator",
-    "build_generator",
-    "build_mlp_discriminator",
-    "build_mlp_generator",
-    "build_projection_discriminator",
-    "check_image_size",
-    "build_classifier",
-]
-# StyleGAN (Karras et al. 2019)
-__all__ += [
+    # DCGAN, fully connected, conditional and projection (round one)
+    "build_conditional_discriminator", "build_conditional_generator", "build_critic", "build_dcgan_pair",
+    "build_discriminator", "build_generator", "build_mlp_discriminator", "build_mlp_generator",
+    "build_projection_discriminator", "check_image_size",
+    # residual class-conditional networks with self-attention (SAGAN, BigGAN)
+    "build_residual_discriminator", "build_residual_generator",
+    # autoencoder discriminators (EBGAN, BEGAN) and Triple-GAN's classifier
+    "build_began_discriminator", "build_began_generator", "build_ebgan_discriminator", "build_classifier",
+    # StyleGAN
     "build_mapping_network", "build_style_discriminator", "build_style_generator", "build_synthesis_network",
     "style_mixing", "synthesis_layers",
+    # image-to-image translation (CycleGAN, StarGAN)
+    "build_patch_discriminator", "build_resnet_generator", "default_blocks", "patch_layers", "receptive_field",
+    "build_stargan_discriminator", "build_stargan_generator", "tile_labels",
 ]
-__all__ += ["build_patch_discriminator", "build_resnet_generator", "default_blocks", "patch_layers", "receptive_field"]
-__all__ += ["build_stargan_discriminator", "build_stargan_generator", "tile_labels"]

@@ -159,15 +159,33 @@ def build_projection_discriminator(
     x = _critic_trunk(images, doublings, width, None, options)
     # phi(x) = sum over (h, w) of the last feature map (Miyato & Koyama, Fig. 14).
     features = GlobalSumPooling2D(name="features")(x)
+    return keras.Model([images, labels], projection_head(features, labels, num_classes, spectral_norm), name=name)
+
+
+def projection_head(features, labels, num_classes, spectral_norm=True):
+    """The projection discriminator's score on features phi(x): psi(phi(x)) + <V[y], phi(x)>.
+
+    The head of `build_projection_discriminator`, for other trunks (the ResNet
+    discriminators of SAGAN and BigGAN): layers "psi", "class_embedding" (V[y] as
+    one_hot(y) V, see that docstring), "projection" and "score", all float32.
+
+    Args:
+        features: the (N, D) tensor phi(x) of a Functional model.
+        labels: its (N,) int32 labels input.
+        num_classes: number of classes K.
+        spectral_norm: wrap psi and V in `ReparametrizedSpectralNormalization`.
+
+    Returns:
+        The (N, 1) float32 score tensor.
+    """
+    options = _WeightOptions(spectral_norm, None)
     psi = options.dense(1, use_bias=True, dtype="float32", name="psi")(features)
-    # V[y] as one_hot(y) V; see the docstring for why not an Embedding.
     embedded = options.dense(features.shape[-1], use_bias=False, dtype="float32", name="class_embedding")(
         one_hot(labels, num_classes)
     )
     # Eq. 3: f(x, y) = y^T V phi(x) + psi(phi(x)).
     projection = layers.Dot(axes=1, dtype="float32", name="projection")([embedded, features])
-    score = layers.Add(dtype="float32", name="score")([psi, projection])
-    return keras.Model([images, labels], score, name=name)
+    return layers.Add(dtype="float32", name="score")([psi, projection])
 
 
 def _check(image_size, channels, num_classes, width):

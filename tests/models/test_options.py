@@ -68,6 +68,10 @@ def tiny(name, **kwargs):
     ("cyclegan", {"pool_size": 1.5}, "pool_size must be an int >= 0, got 1.5"),
     ("cyclegan", {"total_steps": 0}, "total_steps must be an int >= 1 or None, got 0"),
     ("cyclegan", {"latent_dim": 8}, "CycleGAN translates images: latent_dim must be None, got 8"),
+    ("sagan", {"critic_steps": 0}, "critic_steps must be an int >= 1, got 0"),
+    ("biggan", {"ema_decay": 1.0}, r"ema_decay must be a finite number in \[0, 1\), got 1.0"),
+    ("biggan", {"ema_start": 1.5}, "ema_start must be an int >= 0, got 1.5"),
+    ("biggan", {"orthogonal_weight": float("nan")}, "orthogonal_weight must be a finite number >= 0, got nan"),
 ])
 def test_bad_options_are_refused_naming_the_value(name, kwargs, match):
     with pytest.raises(ValueError, match=match):
