@@ -11,6 +11,7 @@ Images are (N, H, W, C) tensors or arrays; the functions speak `keras.ops`, so t
 numpy arrays, tensors and symbolic Keras tensors (a network's graph) alike.
 """
 
+import keras
 import numpy as np
 from keras import ops
 
@@ -21,9 +22,14 @@ _TAPS = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
 BINOMIAL_KERNEL = np.outer(_TAPS, _TAPS).astype("float32")
 
 
+def _tensor(images):
+    # Symbolic Keras tensors (a Functional graph being built) stay symbolic.
+    return images if isinstance(images, keras.KerasTensor) else ops.convert_to_tensor(images)
+
+
 def _per_channel(images, function):
     """`function` on each channel as a one-channel batch: (N, H, W, C) -> (N * C, H, W, 1) and back."""
-    images = ops.convert_to_tensor(images)
+    images = _tensor(images)
     height, width, channels = images.shape[1:]
     planes = ops.reshape(ops.transpose(images, (0, 3, 1, 2)), (-1, height, width, 1))
     out = function(planes)
@@ -72,7 +78,7 @@ def upsample(images):
     >>> tuple(upsample(np.ones((1, 4, 4, 1), "float32")).shape)
     (1, 8, 8, 1)
     """
-    images = ops.convert_to_tensor(images)
+    images = _tensor(images)
     if len(images.shape) != 4 or None in tuple(images.shape[1:]):
         raise ValueError(f"images must be a batch (N, H, W, C) with known H, W, C; got shape {tuple(images.shape)}")
 
@@ -98,7 +104,7 @@ def gaussian_pyramid(images, levels):
         levels: number of levels, >= 1.
     """
     levels = _validation.positive_int("levels", levels)
-    images = ops.convert_to_tensor(images)
+    images = _tensor(images)
     _check_images(images, levels)
     pyramid = [images]
     for _ in range(levels - 1):
@@ -144,9 +150,9 @@ def reconstruct(pyramid):
     """
     if not isinstance(pyramid, (list, tuple)) or not pyramid:
         raise ValueError(f"pyramid must be a non-empty list of levels, coarse to fine; got {type(pyramid).__name__}")
-    image = ops.convert_to_tensor(pyramid[0])
+    image = _tensor(pyramid[0])
     for k, residual in enumerate(pyramid[1:], start=1):
-        residual = ops.convert_to_tensor(residual)
+        residual = _tensor(residual)
         expected = (2 * image.shape[1], 2 * image.shape[2], image.shape[3])
         if tuple(residual.shape[1:]) != expected:
             raise ValueError(

@@ -30,6 +30,15 @@ class SamplingMixin:
             outputs = outputs[0]
         return ops.reshape(ops.cast(outputs, "float32"), (-1,))
 
+    def sampler(self):
+        """The `keras.Model` that `generate` and export run: the generator.
+
+        A variant whose samples chain several networks (LAPGAN's pyramid levels,
+        StackGAN's stages) returns one model of the whole chain, from the inputs it
+        serves (`serving_specs`) to the final images; `latent_dim` is its first input's size.
+        """
+        return self.generator
+
     @property
     def input_name(self):
         """The name of the generator's first input: "z" or "images"."""
@@ -37,7 +46,7 @@ class SamplingMixin:
 
     def serving_specs(self):
         """The `tf.TensorSpec`s of the generator's inputs, named, as an export serves them."""
-        first = tf.TensorSpec((None, *self.generator.inputs[0].shape[1:]), tf.float32, name=self.input_name)
+        first = tf.TensorSpec((None, *self.sampler().inputs[0].shape[1:]), tf.float32, name=self.input_name)
         return [first] if self.num_classes is None else [first, tf.TensorSpec((None,), tf.int32, name="labels")]
 
     def draw_inputs(self, count, seed=None):
@@ -65,7 +74,8 @@ class SamplingMixin:
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             z = self.draw_inputs(int(z), seed)
         z = np.asarray(z, dtype="float32")
-        expected = tuple(self.generator.inputs[0].shape[1:])
+        sampler = self.sampler()
+        expected = tuple(sampler.inputs[0].shape[1:])
         if z.shape[1:] != expected:
             raise ValueError(f"{self.input_name} must have shape (N, {', '.join(map(str, expected))}), got {z.shape}")
         if self.num_classes is not None:
@@ -73,5 +83,5 @@ class SamplingMixin:
         chunks = []
         for i in range(0, len(z), batch_size):
             inputs = z[i : i + batch_size] if labels is None else [z[i : i + batch_size], labels[i : i + batch_size]]
-            chunks.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+            chunks.append(ops.convert_to_numpy(sampler(inputs, training=False)))
         return np.concatenate(chunks).astype("float32")

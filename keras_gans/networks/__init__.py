@@ -13,6 +13,12 @@ from keras_gans.networks.dcgan import (
     check_image_size,
 )
 from keras_gans.networks.mlp import build_mlp_discriminator, build_mlp_generator
+from keras_gans.networks.pyramid import (
+    build_lapgan_networks,
+    build_residual_discriminator,
+    build_residual_generator,
+    pyramid_sides,
+)
 
 __all__ = [
     "build_conditional_discriminator",
@@ -25,4 +31,8 @@ __all__ = [
     "build_mlp_generator",
     "build_projection_discriminator",
     "check_image_size",
+    "build_lapgan_networks",
+    "build_residual_discriminator",
+    "build_residual_generator",
+    "pyramid_sides",
 ]
