@@ -17,6 +17,7 @@ _HOMES = {
         "ACGAN", "CGAN", "DCGAN", "FGAN", "GAN", "LSGAN", "SNGAN", "VARIANTS", "WGAN", "WGANGP", "BaseGAN",
         "ProjectionCGAN", "RaGAN",
     )},
+    **{name: "keras_gans.models" for name in ("LAPGAN", "StackGAN")},
 }
 
 
@@ -77,6 +78,8 @@ __all__ = [
     "BaseGAN",
     "ProjectionCGAN",
     "RaGAN",
+    "LAPGAN",
+    "StackGAN",
     "callbacks",
     "constraints",
     "data",

@@ -7,6 +7,12 @@ import os
 from keras_gans.data._checks import MAX_FILE_BYTES, MAX_IMAGE_PIXELS
 from keras_gans.data.celeba import celeba, celeba_available
 from keras_gans.data.digits import digits
+from keras_gans.data.embeddings import (
+    class_mean_embeddings,
+    digits_with_embeddings,
+    one_hot_embeddings,
+    with_embeddings,
+)
 from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
@@ -20,6 +26,7 @@ __all__ = [
     "cifar10", "dataset_info", "digits", "fashion_mnist", "folder_classes", "image_folder", "load", "mnist",
     "tfds_images",
 ]
+__all__ += ["class_mean_embeddings", "digits_with_embeddings", "one_hot_embeddings", "with_embeddings"]
 
 
 @dataclasses.dataclass(frozen=True)

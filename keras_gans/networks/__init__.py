@@ -19,6 +19,12 @@ from keras_gans.networks.pyramid import (
     build_residual_generator,
     pyramid_sides,
 )
+from keras_gans.networks.stackgan import (
+    build_matching_discriminator,
+    build_stackgan_networks,
+    build_stage1_generator,
+    build_stage2_generator,
+)
 
 __all__ = [
     "build_conditional_discriminator",
@@ -35,4 +41,8 @@ __all__ = [
     "build_residual_discriminator",
     "build_residual_generator",
     "pyramid_sides",
+    "build_matching_discriminator",
+    "build_stackgan_networks",
+    "build_stage1_generator",
+    "build_stage2_generator",
 ]
