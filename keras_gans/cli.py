@@ -15,7 +15,8 @@ from keras_gans import _validation as validation
 
 # Kept in step with keras_gans.models.VARIANTS (a test checks); listed here so that
 # `--help` answers without importing TensorFlow.
-VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan")
+VARIANTS = ("gan", "cgan", "acgan", "projection-cgan", "dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan", "fgan",
+            "lapgan")
 
 
 def _argument_type(parse, check, **options):
