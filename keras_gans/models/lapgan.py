@@ -7,7 +7,7 @@ from keras import ops
 
 from keras_gans import losses, pyramid
 from keras_gans.models._defaults import Defaults
-from keras_gans.models.base import BaseGAN, mean_probability
+from keras_gans.models.base import BaseGAN, mean_probability, refuse_packing
 from keras_gans.networks.pyramid import build_lapgan_networks
 
 
@@ -74,6 +74,7 @@ class LAPGAN(BaseGAN):
 
     def __init__(self, generators, discriminators, **kwargs):
         generators, discriminators = list(generators), list(discriminators)
+        refuse_packing(type(self).__name__, kwargs)
         if not generators or len(generators) != len(discriminators):
             raise ValueError(
                 f"LAPGAN needs one generator and one discriminator per level, coarse to fine; got "

@@ -7,7 +7,7 @@ from keras import ops
 
 from keras_gans import _validation, losses
 from keras_gans.models._defaults import Defaults, adam
-from keras_gans.models.base import BaseGAN, mean_probability
+from keras_gans.models.base import BaseGAN, mean_probability, refuse_packing
 from keras_gans.networks.stackgan import build_stackgan_networks
 
 
@@ -84,6 +84,7 @@ class StackGAN(BaseGAN):
 
     def __init__(self, generator, discriminator, stage2_generator, stage2_discriminator, *, stage=1, kl_weight=1.0,
                  **kwargs):
+        refuse_packing(type(self).__name__, kwargs)
         self._stage = _validation.one_of("stage", stage, (1, 2))
         self.kl_weight = _validation.number("kl_weight", kl_weight, low=0)
         super().__init__(generator, discriminator, stage2_generator=stage2_generator,

@@ -104,3 +104,5 @@ def test_mismatched_levels_are_refused():
         LAPGAN(generators, discriminators[:1])
     with pytest.raises(ValueError, match=r"LAPGAN level 1 must generate \(N, 16, 16, 1\)"):
         LAPGAN(generators[:1] + generators[:1], discriminators)
+    with pytest.raises(ValueError, match="LAPGAN does not pack samples: pack must be 1, got 2"):
+        LAPGAN(generators, discriminators, pack=2)

@@ -130,6 +130,8 @@ def test_bad_input_is_refused_naming_it():
         model.stage = 3
     with pytest.raises(ValueError, match="kl_weight must be a finite number >= 0, got -1"):
         tiny(kl_weight=-1)
+    with pytest.raises(ValueError, match="StackGAN does not pack samples: pack must be 1, got 2"):
+        tiny(pack=2)
     with pytest.raises(ValueError, match="StackGAN needs \\(images, embeddings\\)"):
         model.fit(np.zeros((4, SIZE, SIZE, 1), "float32"), verbose=0)
     with pytest.raises(ValueError, match=r"embeddings must have shape \(N, 10\), got \(4, 3\)"):
