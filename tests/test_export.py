@@ -70,7 +70,7 @@ def _export_all(names, tmp_path):
         cls = VARIANTS[name]
         kwargs = {"num_classes": 3} if cls.conditional else {}
         model = cls(*cls.default_networks(16, 1, latent_dim=8, width=4, **kwargs), seed=0, **kwargs)
-        z = np.random.default_rng(1).standard_normal((4, 8)).astype("float32")
+        z = np.random.default_rng(1).standard_normal((4, model.latent_dim)).astype("float32")
         labels = np.array([0, 1, 2, 0], "int32") if cls.conditional else None
         expected[name] = model.generate(z, labels)
         path = export_generator(model, tmp_path / name)
@@ -82,6 +82,7 @@ def _export_all(names, tmp_path):
 
 
 ALL_EXPORT = ("gan", "acgan", "projection-cgan", "dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan")
+ALL_EXPORT += ("lapgan",)
 
 
 @pytest.mark.parametrize("names", [("cgan",), pytest.param(ALL_EXPORT, marks=pytest.mark.large)],

@@ -86,10 +86,10 @@ from keras_gans.metrics import evaluate_digits
 QUICK = os.environ.get("QUICK") == "1"
 SEED = 0
 IMAGE_SIZE = 32  # LAPGAN: levels of 8, 16 and 32 px; StackGAN: Stage-I 8 px, Stage-II 32 px
-WIDTH = 4 if QUICK else 16
+WIDTH = 4 if QUICK else 8
 BATCH_SIZE = 64
-LAPGAN_STEPS = 4 if QUICK else 1000
-STACKGAN_STEPS = 3 if QUICK else 500  # per stage
+LAPGAN_STEPS = 4 if QUICK else 400
+STACKGAN_STEPS = 3 if QUICK else 200  # per stage
 RUN_DIR = os.path.join("runs", "13_pyramids_stages_styles")
 shutil.rmtree(RUN_DIR, ignore_errors=True)
 print(f"QUICK={QUICK}: {IMAGE_SIZE} px, width {WIDTH}, LAPGAN {LAPGAN_STEPS} steps, "

@@ -106,3 +106,15 @@ def test_mismatched_levels_are_refused():
         LAPGAN(generators[:1] + generators[:1], discriminators)
     with pytest.raises(ValueError, match="LAPGAN does not pack samples: pack must be 1, got 2"):
         LAPGAN(generators, discriminators, pack=2)
+
+
+def test_the_fixed_noise_gif_draws_the_whole_chain_at_the_final_resolution(tmp_path):
+    from keras_gans.callbacks import FixedNoiseGIF
+
+    model = tiny()
+    gif = FixedNoiseGIF(tmp_path / "gif", num_images=4, seed=0)
+    model.fit(tiny_dataset(batches=1), verbose=0, callbacks=[gif])
+    noise = np.load(gif.noise_path)
+    assert noise.shape == (4, model.latent_dim)  # z_0 and the 16x16 noise plane of level 1
+    assert model.generate(noise).shape == (4, SIZE, SIZE, 1)
+    assert (tmp_path / "gif" / "training.gif").exists()
