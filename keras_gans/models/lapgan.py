@@ -25,7 +25,8 @@ class LAPGAN(BaseGAN):
     `fit`: one training step updates every level's discriminator, then every level's
     generator. Sampling (`generate`, the GIF callback, export) runs the chain coarse to
     fine from a single latent vector that holds z_0 followed by each finer level's noise
-    plane, flattened, so that an image is a function of its latent.
+    plane, flattened, so that an image is a function of its latent; the final image is
+    clipped to [-1, 1] (a sum of residuals is unbounded).
 
     Each level is a pair of players with its own optimizers: level 0's networks are
     `generator` / `discriminator` with `g_optimizer` / `d_optimizer`, level k's are
@@ -154,13 +155,16 @@ class LAPGAN(BaseGAN):
             # I_k = l_k + G_k(z_k, l_k), l_k = upsample(I_{k-1})  (Denton et al., Eq. 2)
             coarse = pyramid.upsample(image)
             image = coarse + g([noise, coarse])
-        return keras.Model(z, image, name="lapgan_sampler")
+        # The levels add unbounded residuals; the samples are images in [-1, 1], as every generator's.
+        return keras.Model(z, ops.clip(image, -1.0, 1.0), name="lapgan_sampler")
 
     def sample_levels(self, z):
         """The images of every level for latents `z` (N, latent_dim), coarse to fine, as numpy arrays.
 
         Level k's image is upsample(level k-1's) plus level k's generated residual: the
-        chain `generate` runs, stopped at each level (for a pyramid figure).
+        chain `generate` runs, stopped at each level (for a pyramid figure). The chain runs
+        on the unclipped images; each level is returned clipped to [-1, 1], as `generate`
+        returns the last.
         """
         z = ops.convert_to_tensor(np.asarray(z, "float32"))
         sizes = self.noise_sizes()
@@ -171,7 +175,7 @@ class LAPGAN(BaseGAN):
             offset += sizes[k]
             coarse = pyramid.upsample(images[-1])
             images.append(coarse + g([noise, coarse], training=False))
-        return [ops.convert_to_numpy(image).astype("float32") for image in images]
+        return [np.clip(ops.convert_to_numpy(image), -1.0, 1.0).astype("float32") for image in images]
 
     # ----------------------------------------------------------------- training
 
