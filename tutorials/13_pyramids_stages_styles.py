@@ -231,6 +231,10 @@ print(f"StackGAN: {time.perf_counter() - start:.0f} s")
 # %% [markdown]
 # ## Results
 #
+# This run is short (a few hundred steps of small networks on a shared 2-core CPU, the sizes printed
+# in Setup): the samples are rough, the figures show the mechanics, not the quality either paper
+# reached with days of GPU training. Raise the steps and `WIDTH` for better digits.
+#
 # ### LAPGAN: a sample grows level by level
 #
 # `sample_levels` stops the chain at each level: the 8×8 image of level 0, then each finer image,

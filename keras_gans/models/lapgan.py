@@ -177,6 +177,19 @@ class LAPGAN(BaseGAN):
             images.append(coarse + g([noise, coarse], training=False))
         return [np.clip(ops.convert_to_numpy(image), -1.0, 1.0).astype("float32") for image in images]
 
+    def score(self, images, labels=None):
+        """Realness per image (N,): the sum over levels of each discriminator's logit on the image's own pyramid.
+
+        Level 0 judges the image's coarsest low-pass image, level k its residual with the
+        upsampled coarser image (inference mode). Used by `BestSamples`.
+        """
+        if labels is not None:
+            raise ValueError(f"LAPGAN is unconditional: score takes no labels, got {labels!r}")
+        levels = self.training_pyramid(ops.convert_to_tensor(np.asarray(images, "float32")))
+        logits = [ops.reshape(ops.cast(self.level_discriminate(k, target, coarse, training=False), "float32"), (-1,))
+                  for k, (target, coarse) in enumerate(levels)]
+        return sum(logits)
+
     # ----------------------------------------------------------------- training
 
     def training_pyramid(self, images):

@@ -51,6 +51,15 @@ def test_a_sample_at_level_k_is_level_k_minus_1_upsampled_plus_its_residual():
     assert np.abs(model.generate(other) - fine).max() > 1e-4
 
 
+def test_score_sums_every_levels_logit_on_the_images_own_pyramid():
+    model = tiny()
+    images = np.random.default_rng(0).uniform(-1, 1, (3, SIZE, SIZE, 1)).astype("float32")
+    (low, _), (residual, coarse) = model.training_pyramid(images)
+    expected = (np.asarray(model.discriminator(low, training=False))[:, 0]
+                + np.asarray(model.discriminators[1]([residual, coarse], training=False))[:, 0])
+    np.testing.assert_allclose(np.asarray(model.score(images)), expected, rtol=1e-5, atol=1e-6)
+
+
 def test_real_pyramid_levels_are_what_each_level_trains_on():
     model = tiny()
     images = np.random.default_rng(0).uniform(-1, 1, (2, SIZE, SIZE, 1)).astype("float32")
