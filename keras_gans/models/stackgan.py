@@ -64,8 +64,7 @@ class StackGAN(BaseGAN):
     >>> history = model.fit(images, embeddings, batch_size=4, verbose=0)  # Stage-I
     >>> model.generate(2, embeddings[:2], seed=0).shape
     (2, 4, 4, 1)
-    >>> model.stage = 2
-    >>> history = model.fit(images, embeddings, batch_size=4, verbose=0)  # Stage-II, Stage-I frozen
+    >>> model.stage = 2  # the next fit trains Stage-II, Stage-I frozen
     >>> model.generate(2, embeddings[:2], seed=0).shape
     (2, 16, 16, 1)
 

@@ -94,6 +94,7 @@ def test_level_k_phase_moves_only_level_ks_discriminator():
     assert moved == {"generator": False, "discriminator": False, "generator_1": False, "discriminator_1": True}
 
 
+@pytest.mark.large  # tens of seconds: two traced fits, a save, a load and an export
 def test_keras_round_trip_and_export(tmp_path):
     model = tiny()
     model.fit(tiny_dataset(batches=2), verbose=0)

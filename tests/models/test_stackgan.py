@@ -109,6 +109,7 @@ def test_mismatched_embeddings_are_other_images_embeddings():
     assert not np.any(wrong.argmax(axis=1) == np.arange(5))
 
 
+@pytest.mark.large  # tens of seconds: two traced fits, a save, a load and an export
 def test_keras_round_trip_keeps_the_stage_and_export_serves_both_stages(tmp_path):
     model = tiny(kl_weight=0.5, stage=2)
     model.fit(pairs(), verbose=0)
