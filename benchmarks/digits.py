@@ -78,8 +78,9 @@ class _LabelsAsEmbeddings:
     def __init__(self, model):
         self.model, self.latent_dim = model, model.latent_dim
 
-    def sampler(self):
-        return self.model.sampler()
+    @property
+    def sampling_generator(self):
+        return self.model.sampling_generator
 
     def generate(self, z, labels=None):
         from keras_gans.data import one_hot_embeddings

@@ -78,8 +78,8 @@ def export_generator(model, path, format="savedmodel"):
     >>> runner(z=tf.zeros((2, 8)).numpy())["images"].shape
     (2, 16, 16, 1)
     """
-    # A model's `sampler` is its generator, or the chain of its networks (LAPGAN, StackGAN).
-    generator = model.sampler() if hasattr(model, "sampler") else getattr(model, "generator", model)
+    # A model that samples with an average of its generator's weights exports the average.
+    generator = getattr(model, "sampling_generator", getattr(model, "generator", model))
     if not isinstance(generator, keras.Model):
         raise TypeError(f"expected a keras_gans model or a generator keras.Model, got {type(model).__name__}")
     format = one_of("format", format, tuple(FORMATS))

@@ -275,7 +275,7 @@ show(side_by_side.reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1), "Stage-I (left 4) and 
 
 # %%
 classifier_view = type("LabelsAsEmbeddings", (), {
-    "num_classes": 10, "latent_dim": stackgan.latent_dim, "sampler": lambda self: stackgan.sampler(),
+    "num_classes": 10, "latent_dim": stackgan.latent_dim, "sampling_generator": stackgan.sampling_generator,
     "generate": lambda self, z, labels=None: stackgan.generate(z, class_embeddings[labels])})()
 scores = evaluate_digits(classifier_view, num_samples=200 if QUICK else 1000, seed=SEED)
 print(f"StackGAN: label accuracy {scores['label_accuracy']:.3f}, {scores['classes_covered']}/10 classes, "

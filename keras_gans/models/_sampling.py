@@ -30,14 +30,15 @@ class SamplingMixin:
             outputs = outputs[0]
         return ops.reshape(ops.cast(outputs, "float32"), (-1,))
 
-    def sampler(self):
-        """The `keras.Model` that `generate` and export run: the generator.
+    @property
+    def sampling_generator(self):
+        """The network that `generate` and export run: the generator, or its average (`sampling_network`).
 
-        A variant whose samples chain several networks (LAPGAN's pyramid levels,
-        StackGAN's stages) returns one model of the whole chain, from the inputs it
-        serves (`serving_specs`) to the final images; `latent_dim` is its first input's size.
+        A variant whose samples chain several networks (LAPGAN's pyramid levels, StackGAN's
+        stages) overrides it with one model of the whole chain, from the inputs it serves
+        (`serving_specs`) to the final images; `latent_dim` is its first input's size.
         """
-        return self.generator
+        return getattr(self, self.sampling_network)
 
     @property
     def input_name(self):
@@ -46,7 +47,7 @@ class SamplingMixin:
 
     def serving_specs(self):
         """The `tf.TensorSpec`s of the generator's inputs, named, as an export serves them."""
-        first = tf.TensorSpec((None, *self.sampler().inputs[0].shape[1:]), tf.float32, name=self.input_name)
+        first = tf.TensorSpec((None, *self.sampling_generator.inputs[0].shape[1:]), tf.float32, name=self.input_name)
         return [first] if self.num_classes is None else [first, tf.TensorSpec((None,), tf.int32, name="labels")]
 
     def draw_inputs(self, count, seed=None):
@@ -65,7 +66,9 @@ class SamplingMixin:
         `z` is what the generator consumes: latents (N, latent_dim), or images for an
         image-to-image model. With an int, `seed` makes the draw reproducible (numpy
         `default_rng(seed)`, see `draw_inputs`). The generator runs in inference mode
-        (batch norm uses its moving statistics), `batch_size` inputs at a time. Returns a
+        (batch norm uses its moving statistics), `batch_size` inputs at a time; a variant
+        that samples with an average of its generator's weights runs that
+        (`sampling_generator`). Returns a
         float32 numpy array in [-1, 1]. `labels` is for conditional variants; an
         unconditional model refuses them rather than ignore them.
         """
@@ -74,8 +77,8 @@ class SamplingMixin:
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             z = self.draw_inputs(int(z), seed)
         z = np.asarray(z, dtype="float32")
-        sampler = self.sampler()
-        expected = tuple(sampler.inputs[0].shape[1:])
+        generator = self.sampling_generator
+        expected = tuple(generator.inputs[0].shape[1:])
         if z.shape[1:] != expected:
             raise ValueError(f"{self.input_name} must have shape (N, {', '.join(map(str, expected))}), got {z.shape}")
         if self.num_classes is not None:
@@ -83,5 +86,5 @@ class SamplingMixin:
         chunks = []
         for i in range(0, len(z), batch_size):
             inputs = z[i : i + batch_size] if labels is None else [z[i : i + batch_size], labels[i : i + batch_size]]
-            chunks.append(ops.convert_to_numpy(sampler(inputs, training=False)))
+            chunks.append(ops.convert_to_numpy(generator(inputs, training=False)))
         return np.concatenate(chunks).astype("float32")

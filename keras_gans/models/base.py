@@ -73,6 +73,9 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     # Networks that no optimizer trains but that are saved and restored with the model (an
     # EMA copy of the generator): attributes the variant's `__init__` creates.
     state_networks = ()
+    # The network that `generate` and export run: "generator", or a state network holding an
+    # average of its weights ("ema_generator", see `keras_gans.models._ema`).
+    sampling_network = "generator"
     # Option attributes stored in the config as they are (constructor argument = attribute).
     config_keys = ()
     # The variant's paper's settings (see `Defaults`).

@@ -129,7 +129,8 @@ class LAPGAN(BaseGAN):
 
     # ----------------------------------------------------------------- sampling
 
-    def sampler(self):
+    @property
+    def sampling_generator(self):
         """The chain coarse to fine: z (z_0, then each level's noise plane, flattened) -> final images."""
         chain = self.__dict__.get("__sampler")
         if chain is None:

@@ -151,6 +151,11 @@ class StackGAN(BaseGAN):
 
     # ----------------------------------------------------------------- sampling
 
+    @property
+    def sampling_generator(self):
+        """`[z, embeddings]` -> the current stage's images (what export serves)."""
+        return self.sampler()
+
     def sampler(self, stage=None):
         """`[z, embeddings]` -> the images of `stage` (default: the current one): Stage-I's, or both stages'."""
         stage = self.stage if stage is None else _validation.one_of("stage", stage, (1, 2))

@@ -14,6 +14,7 @@ from keras import ops
 
 from keras_gans import losses
 from keras_gans.models import BaseGAN, Defaults, adam
+from keras_gans.models._ema import ema_copy, update_ema
 from keras_gans.networks import build_critic, build_generator
 
 from .checks import _moved, _values, tiny_images
@@ -41,8 +42,7 @@ class ClassifierGAN(BaseGAN):
 
     def __init__(self, generator, discriminator, classifier, **kwargs):
         super().__init__(generator, discriminator, classifier=classifier, **kwargs)
-        self.ema_generator = keras.models.clone_model(generator)
-        self.ema_generator.set_weights(generator.get_weights())
+        self.ema_generator = ema_copy(generator)
         self.classifier_updates = self.add_weight(shape=(), initializer="zeros", trainable=False, name="c_updates")
 
     def discriminator_loss(self, outputs, real_labels, fake_labels):
@@ -62,8 +62,7 @@ class ClassifierGAN(BaseGAN):
             c_loss = losses.auxiliary_classifier_loss(logits, labels)
         self.apply_gradients(self.c_optimizer, c_loss, tape, self.classifier)
         self.classifier_updates.assign_add(1.0)
-        for ema, weight in zip(self.ema_generator.weights, self.generator.weights):
-            ema.assign(0.5 * ema + 0.5 * weight)
+        update_ema(self.ema_generator, self.generator, 0.5)
         return {"c_loss": c_loss}
 
 
