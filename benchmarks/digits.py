@@ -49,6 +49,9 @@ def main():
              "| variant | train s | classes covered | KL to uniform | Frechet distance | label accuracy |",
              "| --- | --- | --- | --- | --- | --- |"]
     for name in args.variants.split(","):
+        if name == "stackgan":
+            lines.append(stackgan_row(args))
+            continue
         cls = VARIANTS[name]
         keras.utils.set_random_seed(args.seed)
         conditional = cls.conditional or "num_classes" in inspect.signature(cls.__init__).parameters
@@ -100,6 +103,49 @@ def truncation_table(model, truncations, seed):
         rows.append(f"| {'none' if value is None else value} | {result['classes_covered']}/10 | "
                     f"{result['frechet_distance']:.2f} | {result['label_accuracy']:.3f} |")
     print("\n".join(rows), flush=True)
+
+
+# ------------------------------------------------------------ StackGAN (issue 16)
+
+
+class _LabelsAsEmbeddings:
+    """A StackGAN seen through `evaluate_digits`' interface: labels in, their one-hot embeddings to the model."""
+
+    num_classes = 10
+
+    def __init__(self, model):
+        self.model, self.latent_dim = model, model.latent_dim
+
+    @property
+    def sampling_generator(self):
+        return self.model.sampling_generator
+
+    def generate(self, z, labels=None):
+        from keras_gans.data import one_hot_embeddings
+
+        return self.model.generate(z, one_hot_embeddings(labels, 10))
+
+
+def stackgan_row(args):
+    """StackGAN on one-hot digit embeddings: half the steps Stage-I, half Stage-II; scored on Stage-II's images."""
+    from keras_gans.data import digits_with_embeddings
+    from keras_gans.models import StackGAN
+
+    keras.utils.set_random_seed(args.seed)
+    model = StackGAN(*StackGAN.default_networks(args.image_size, 1, width=args.width, embedding_dim=10),
+                     seed=args.seed)
+    model.compile()
+    data, _ = digits_with_embeddings(args.image_size, "one_hot", batch_size=64, seed=args.seed)
+    start = time.perf_counter()
+    for stage in (1, 2):
+        model.stage = stage
+        model.fit(data.repeat(), epochs=1, steps_per_epoch=args.steps // 2, verbose=0)
+    seconds = time.perf_counter() - start
+    result = evaluate_digits(_LabelsAsEmbeddings(model), num_samples=1000, seed=args.seed)
+    row = (f"| stackgan | {seconds:.0f} | {result['classes_covered']}/10 | {result['kl_to_uniform']:.3f} | "
+           f"{result['frechet_distance']:.2f} | {result['label_accuracy']:.3f} |")
+    print(row, flush=True)
+    return row
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ import sys as _sys
 # The public names load on first use (PEP 562), so that `keras-gans --help` and argument
 # errors answer without importing Keras and TensorFlow (seconds, and their start-up log).
 _SUBPACKAGES = ("callbacks", "constraints", "data", "losses", "metrics", "networks")
-# The model classes, all in keras_gans.models (a test keeps the list in step with it).
+# The model classes of keras_gans.models (tests/test_cli.py keeps the list in step with it).
 _MODELS = (
     "GAN", "CGAN", "ACGAN", "ProjectionCGAN", "DCGAN", "ImprovedDCGAN", "WGAN", "WGANGP", "SNGAN", "LSGAN", "RaGAN",
-    "FGAN", "SAGAN", "BigGAN", "EBGAN", "BEGAN", "TripleGAN", "DRAGAN", "StyleGAN", "CycleGAN", "StarGAN",
+    "FGAN", "SAGAN", "BigGAN", "EBGAN", "BEGAN", "TripleGAN", "DRAGAN", "LAPGAN", "StackGAN", "StyleGAN", "CycleGAN",
+    "StarGAN",
 )
 _HOMES = {
     "export_generator": "keras_gans.export",

@@ -18,7 +18,7 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "sagan", "biggan", "ebgan", "began", "triple-gan", "dragan", "stylegan", "cyclegan", "stargan",
+    "fgan", "sagan", "biggan", "ebgan", "began", "triple-gan", "dragan", "lapgan", "stylegan", "cyclegan", "stargan",
 )
 
 

@@ -552,6 +552,51 @@ def auxiliary_classifier_loss(class_logits, labels):
     return ops.mean(ops.sparse_categorical_crossentropy(labels, class_logits, from_logits=True))
 
 
+
+# ---------------------------------------------------------------- StackGAN (Zhang et al. 2017)
+
+
+def conditioning_augmentation_kl(mu, log_variance):
+    """KL(N(mu, diag(sigma^2)) || N(0, I)), summed over dimensions, averaged over the batch.
+
+    StackGAN's regulariser of conditioning augmentation (Zhang et al. 2017, Eq. 3 and 5,
+    weight 1): `0.5 * sum(mu^2 + sigma^2 - 1 - log sigma^2)` per sample.
+
+    Args:
+        mu: (N, D) means.
+        log_variance: (N, D) log sigma^2.
+
+    Returns:
+        A float32 scalar.
+
+    Example:
+    >>> round(float(conditioning_augmentation_kl([[1.0, 0.0]], [[0.0, 0.0]])), 6)  # 0.5 * 1^2
+    0.5
+
+    Reference:
+        Zhang et al. "StackGAN: Text to Photo-realistic Image Synthesis with Stacked
+        Generative Adversarial Networks", ICCV 2017.
+    """
+    mu, log_variance = ops.cast(mu, "float32"), ops.cast(log_variance, "float32")
+    per_sample = 0.5 * ops.sum(ops.square(mu) + ops.exp(log_variance) - 1.0 - log_variance, axis=-1)
+    return ops.mean(per_sample)
+
+
+def matching_aware_discriminator_loss(real_logits, fake_logits, mismatched_logits):
+    """GAN-CLS's discriminator loss: `-log D(x, phi) - (log(1 - D(x, phi_wrong)) + log(1 - D(G, phi))) / 2`.
+
+    Real images with the wrong condition count as fake (Reed et al. 2016, Algorithm 1;
+    StackGAN's discriminators): the mean of the two minimax losses that pair the real
+    term with each kind of fake pair. Logits in, a float32 scalar out.
+
+    Example:
+    >>> round(float(matching_aware_discriminator_loss([0.0], [0.0], [0.0])), 6)  # each minimax term: 2 log 2
+    1.386294
+    """
+    return 0.5 * (minimax_discriminator_loss(real_logits, fake_logits)
+                  + minimax_discriminator_loss(real_logits, mismatched_logits))
+
+
 def _mean(scores):
     return ops.mean(ops.cast(scores, "float32"))
 

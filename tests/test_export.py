@@ -83,8 +83,8 @@ def _export_all(names, tmp_path):
 
 
 ALL_EXPORT = (
-    "gan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "cyclegan",
-    "stargan",
+    "gan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "lapgan",
+    "cyclegan", "stargan",
 )
 
 

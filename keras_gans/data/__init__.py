@@ -9,6 +9,12 @@ from keras_gans.data.celeba import (
     CELEBA_ATTRIBUTES, STARGAN_ATTRIBUTES, celeba, celeba_available, check_attributes, read_attributes,
 )
 from keras_gans.data.digits import digits, digits_held_out, digits_labelled
+from keras_gans.data.embeddings import (
+    class_mean_embeddings,
+    digits_with_embeddings,
+    one_hot_embeddings,
+    with_embeddings,
+)
 from keras_gans.data.images import IMAGE_EXTENSIONS, folder_classes, image_folder, read_images
 from keras_gans.data.tfds_images import cifar10, fashion_mnist, mnist, parse_tfds_name, tfds_description, tfds_images
 
@@ -33,6 +39,7 @@ __all__ += [
     "DIGIT_DOMAINS", "DigitDomain", "digit_domain_images", "digit_domains", "image_domains", "load_domains",
     "tfds_domains", "unpaired",
 ]
+__all__ += ["class_mean_embeddings", "digits_with_embeddings", "one_hot_embeddings", "with_embeddings"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Layers Keras lacks, and spectral normalisation as the paper defines it (see its docstring)."""
 
 from keras_gans.layers.conditional_batch_normalization import ConditionalBatchNormalization
+from keras_gans.layers.conditioning_augmentation import ConditioningAugmentation
 from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
 from keras_gans.layers.pooling import GlobalSumPooling2D
 from keras_gans.layers.reference_batch import ReferenceBatch
@@ -28,7 +29,8 @@ __all__ = [
     # Salimans et al. 2016; SAGAN and BigGAN (issue 14)
     "MinibatchDiscrimination", "ReferenceBatch", "VirtualBatchNormalization",
     "ConditionalBatchNormalization", "SelfAttention",
-    # StyleGAN (issue 16)
+    # StackGAN and StyleGAN (issue 16)
+    "ConditioningAugmentation",
     "AdaptiveInstanceNormalization", "EqualizedConv2D", "EqualizedDense", "LearnedConstant",
     "MinibatchStandardDeviation", "NoiseInput", "PixelNormalization", "StyleTruncation",
     # image-to-image translation (issue 17)

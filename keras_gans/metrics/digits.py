@@ -478,7 +478,8 @@ def evaluate_digits(model, image_size=None, channels=None, num_samples=1000, see
 
 
 def _output_shape(model):
-    generator = getattr(model, "generator", None)
+    # A model's sampler: its generator, or the chain that makes its final images (LAPGAN, StackGAN).
+    generator = getattr(model, "sampling_generator", getattr(model, "generator", None))
     shape = tuple(generator.outputs[0].shape[1:]) if getattr(generator, "outputs", None) else ()
     if len(shape) != 3 or shape[0] != shape[1] or None in shape:
         raise ValueError(

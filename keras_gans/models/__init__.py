@@ -17,11 +17,13 @@ from keras_gans.models.ebgan import EBGAN
 from keras_gans.models.fgan import FGAN
 from keras_gans.models.gan import GAN
 from keras_gans.models.improved_dcgan import ImprovedDCGAN
+from keras_gans.models.lapgan import LAPGAN
 from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.projection_cgan import ProjectionCGAN
 from keras_gans.models.ragan import RaGAN
 from keras_gans.models.sagan import SAGAN
 from keras_gans.models.sngan import SNGAN
+from keras_gans.models.stackgan import StackGAN
 from keras_gans.models.stargan import StarGAN
 from keras_gans.models.stylegan import StyleGAN
 from keras_gans.models.triple_gan import TripleGAN
@@ -48,6 +50,7 @@ VARIANTS = {
     "began": BEGAN,
     "triple-gan": TripleGAN,
     "dragan": DRAGAN,
+    "lapgan": LAPGAN,
     "stylegan": StyleGAN,
     "cyclegan": CycleGAN,
     "stargan": StarGAN,
@@ -62,6 +65,8 @@ def variant(name):
 
 
 __all__ = [
-    "ACGAN", "BEGAN", "BigGAN", "CGAN", "CycleGAN", "DCGAN", "DRAGAN", "EBGAN", "FGAN", "GAN", "ImprovedDCGAN", "LSGAN", "ProjectionCGAN", "RaGAN", "SAGAN", "SNGAN", "StarGAN", "StyleGAN", "TripleGAN", "WGAN", "WGANGP",
+    "ACGAN", "BEGAN", "BigGAN", "CGAN", "CycleGAN", "DCGAN", "DRAGAN", "EBGAN", "FGAN", "GAN", "ImprovedDCGAN",
+    "LAPGAN", "LSGAN", "ProjectionCGAN", "RaGAN", "SAGAN", "SNGAN", "StackGAN", "StarGAN", "StyleGAN", "TripleGAN",
+    "WGAN", "WGANGP",
     "BaseGAN", "Defaults", "OptimizerSpec", "VARIANTS", "adam", "rmsprop", "variant",
 ]

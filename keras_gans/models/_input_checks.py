@@ -79,7 +79,10 @@ class InputChecksMixin:
             if latent_dim is not None:
                 raise ValueError(f"{type(self).__name__} translates images: latent_dim must be None, got {latent_dim!r}")
             return None
-        inferred = self.generator.inputs[0].shape[-1] if self.generator.inputs else None
+        # What sampling consumes: a chain's latent (LAPGAN) or the generator's. An average of the
+        # generator (created after BaseGAN.__init__) takes the generator's inputs.
+        sampler = self.generator if self.sampling_network != "generator" else self.sampling_generator
+        inferred = sampler.inputs[0].shape[-1] if sampler.inputs else None
         latent_dim = _validation.positive_int("latent_dim", inferred if latent_dim is None else latent_dim)
         if inferred is not None and inferred != latent_dim:
             raise ValueError(f"latent_dim={latent_dim} but the generator takes inputs of size {inferred}")

@@ -32,7 +32,12 @@ class SamplingMixin:
 
     @property
     def sampling_generator(self):
-        """The network that `generate` and export run: the generator, or its average (`sampling_network`)."""
+        """The network that `generate` and export run: the generator, or its average (`sampling_network`).
+
+        A variant whose samples chain several networks (LAPGAN's pyramid levels, StackGAN's
+        stages) overrides it with one model of the whole chain, from the inputs it serves
+        (`serving_specs`) to the final images; `latent_dim` is its first input's size.
+        """
         return getattr(self, self.sampling_network)
 
     @property

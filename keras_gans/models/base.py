@@ -423,6 +423,12 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         return cls(**config)
 
 
+def refuse_packing(model_name, kwargs):
+    """Raises a ValueError when `pack` > 1 is asked of a variant whose discriminators judge pairs (not packs)."""
+    if kwargs.get("pack", 1) != 1:
+        raise ValueError(f"{model_name} does not pack samples: pack must be 1, got {kwargs['pack']!r}")
+
+
 def mean_probability(logits):
     """E[sigmoid(logit)]: a BCE discriminator's mean belief that its inputs are real (a metric)."""
     return ops.mean(ops.sigmoid(ops.cast(logits, "float32")))
