@@ -140,6 +140,16 @@ def test_cli_variant_names_match_the_registry():
     assert cli.VARIANTS == tuple(VARIANTS)
 
 
+def test_the_package_exports_every_model_class():
+    import keras_gans
+    from keras_gans import models
+
+    classes = {name for name in models.__all__ if isinstance(getattr(models, name), type)
+               and issubclass(getattr(models, name), models.BaseGAN) and name != "BaseGAN"}
+    assert set(keras_gans._MODELS) == classes
+    assert {cls.__name__ for cls in models.VARIANTS.values()} <= classes
+
+
 def test_another_variant_with_a_param_trains_and_reports(tmp_path):
     out = tmp_path / "gan"
     args = ["train", "gan", *TINY, "--epochs", "1", "--param", "generator_loss=minimax", "--out", str(out)]

@@ -30,6 +30,25 @@ CASES = {
     "ebgan_discriminator": (networks.build_ebgan_discriminator, (16, 1), dict(width=4)),
     "began_discriminator": (networks.build_began_discriminator, (16, 3), dict(width=4, embedding_dim=8)),
     "began_generator": (networks.build_began_generator, (16, 1), dict(latent_dim=8, width=4)),
+    "classifier": (networks.build_classifier, (16, 1), dict(num_classes=10, width=4)),
+    "residual_generator": (networks.build_residual_generator, (16, 1), dict(
+        latent_dim=8, num_classes=10, width=4, hierarchical=True, shared_dim=4)),
+    "residual_discriminator": (networks.build_residual_discriminator, (16, 3), dict(num_classes=10, width=4)),
+    "laplacian_generator": (networks.build_laplacian_generator, (16, 1), dict(width=4)),
+    "laplacian_discriminator": (networks.build_laplacian_discriminator, (16, 1), dict(width=4)),
+    "stage1_generator": (networks.build_stage1_generator, (8, 1), dict(
+        latent_dim=8, embedding_dim=10, condition_dim=4, width=4)),
+    "stage2_generator": (networks.build_stage2_generator, (16, 1), dict(condition_dim=4, width=4, residual_blocks=1)),
+    "matching_discriminator": (networks.build_matching_discriminator, (8, 1), dict(
+        embedding_dim=10, condition_dim=4, width=4)),
+    "mapping_network": (networks.build_mapping_network, (), dict(latent_dim=8, num_layers=2)),
+    "synthesis_network": (networks.build_synthesis_network, (16, 1), dict(w_dim=8, width=4, seed=0)),
+    "style_generator": (networks.build_style_generator, (16, 1), dict(latent_dim=8, width=4, mapping_layers=2, seed=0)),
+    "style_discriminator": (networks.build_style_discriminator, (16, 1), dict(width=4, group_size=3)),
+    "patch_discriminator": (networks.build_patch_discriminator, (16, 3), dict(width=4)),
+    "resnet_generator": (networks.build_resnet_generator, (16, 1), dict(width=4, blocks=1, extra_input_channels=2)),
+    "stargan_generator": (networks.build_stargan_generator, (16, 3), dict(num_domains=3, width=4, blocks=1)),
+    "stargan_discriminator": (networks.build_stargan_discriminator, (16, 3), dict(num_domains=3, width=4)),
 }
 
 
@@ -55,8 +74,9 @@ def test_keras_round_trip(builder, args, kwargs, tmp_path):
 
 
 # Builders that only combine others covered above: build_dcgan_pair returns build_generator's
-# and build_discriminator's models.
-COMPOSITES = {"build_dcgan_pair"}
+# and build_discriminator's models, build_lapgan_networks the levels' and build_stackgan_networks
+# the stages' networks.
+COMPOSITES = {"build_dcgan_pair", "build_lapgan_networks", "build_stackgan_networks"}
 
 
 def test_every_public_builder_is_covered():
