@@ -229,6 +229,45 @@ print({name: int(optimizer.iterations) for name, optimizer in stackgan.optimizer
 print(f"StackGAN: {time.perf_counter() - start:.0f} s")
 
 # %% [markdown]
+# ### StyleGAN: training
+#
+# StyleGAN (Karras, Laine, Aila, CVPR 2019, arXiv:1812.04948) does not feed z to the convolutions.
+# A **mapping network** (8 dense layers on the pixel-normalised z, learning 100 times slower than the
+# rest) turns z into an intermediate latent $w$; the **synthesis network** starts from a learned
+# 4×4 constant, and after every convolution an **AdaIN** sets each channel's mean and standard
+# deviation from a learned affine map of $w$:
+#
+# $$\mathrm{AdaIN}(x_i, y) = y_{s,i}\,\frac{x_i - \mu(x_i)}{\sigma(x_i)} + y_{b,i}, \qquad (y_s, y_b) = A\,w.$$
+#
+# Per-pixel **noise**, scaled per channel, adds the stochastic detail. The synthesis network takes
+# one $w$ per layer (two per resolution: 6 at 16 px), which is what the two pictures below play
+# with. Training: the non-saturating loss with the R1 penalty $\frac{\gamma}{2}\mathbb E\|\nabla D(x)\|^2$
+# on real images ($\gamma = 10$), **style mixing** (9 images in 10 take the layers after a random
+# crossover from a second latent), a running average $\bar w$ of $w$, and an exponential moving
+# average of the generator's weights that does the sampling. This package trains every layer at the
+# final resolution from the first step: **no progressive growing**, unlike the paper.
+
+# %%
+from keras_gans.data import digits
+from keras_gans.images import image_grid
+from keras_gans.models import StyleGAN
+from keras_gans.networks import style_mixing
+
+STYLE_STEPS = 3 if QUICK else 600  # generator steps, batch 64 (the digits benchmark row: 1,500 at width 32)
+STYLE_WIDTH = 4 if QUICK else 16
+STYLE_LATENT = 16 if QUICK else 128  # z and w (512 in the paper)
+
+keras.utils.set_random_seed(0)
+stylegan = StyleGAN(*StyleGAN.default_networks(16, 1, latent_dim=STYLE_LATENT, width=STYLE_WIDTH), seed=0)
+stylegan.compile()  # Adam(1e-3, beta_1=0, beta_2=0.99) for both, the paper's
+start = time.perf_counter()
+style_history = stylegan.fit(digits(image_size=16, batch_size=64, seed=0).repeat(), epochs=1,
+                             steps_per_epoch=STYLE_STEPS, verbose=0).history
+print(f"StyleGAN: {STYLE_STEPS} steps in {time.perf_counter() - start:.0f} s; epoch means: "
+      + ", ".join(f"{key} {values[-1]:.3f}" for key, values in sorted(style_history.items())))
+print(f"{stylegan.num_styles} styles; |w_bar| = {np.linalg.norm(np.asarray(stylegan.w_average())):.2f}")
+
+# %% [markdown]
 # ## Results
 #
 # This run is short (a few hundred steps of small networks on a shared 2-core CPU, the sizes printed
@@ -282,6 +321,66 @@ print(f"StackGAN: label accuracy {scores['label_accuracy']:.3f}, {scores['classe
       f"Frechet {scores['frechet_distance']:.2f} (real floor {scores['real_floor']:.2f})")
 
 # %% [markdown]
+# ### StyleGAN: style mixing
+#
+# Take two latents, map both to $w_1$ and $w_2$, and give the synthesis network $w_1$ for the layers
+# before a crossover and $w_2$ from it on. Row $i$ takes its **coarse** styles from $w_1$ (the left
+# column's image), column $j$ its **fine** styles from $w_2$ (the top row's image); the paper's
+# Figure 3 does the same at 1024 px. With the crossover after the 4×4 layers, the rows keep their
+# coarse layout and the columns lend stroke and thickness; after the 8×8 layers, the columns lend
+# less. The images come from the EMA generator, in inference mode (its noise maps fixed).
+
+# %%
+def show_grid(images, rows, title):
+    grid = image_grid(images, rows=rows)
+    fig, ax = plt.subplots(figsize=(1.1 * grid.shape[1] / grid.shape[0] * rows, 1.1 * rows))
+    ax.imshow(grid[..., 0], cmap="gray", vmin=0, vmax=255)
+    ax.set_title(title)
+    ax.axis("off")
+    plt.show()
+
+
+def mixing_grid(model, z1, z2, crossover):
+    """(1 + len(z1)) x (1 + len(z2)) images: w2's images on top, w1's on the left, mixes inside."""
+    generator = model.ema_generator
+    mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
+    layers = model.num_styles
+    ws1 = np.repeat(np.asarray(mapping(z1))[:, None], layers, axis=1)
+    ws2 = np.repeat(np.asarray(mapping(z2))[:, None], layers, axis=1)
+    top = np.asarray(synthesis(ws2, training=False))
+    blank = -np.ones_like(top[:1])  # the digits' black background
+    rows = [np.concatenate([blank, top])]
+    for i in range(len(z1)):
+        coarse = np.repeat(ws1[i : i + 1], len(z2), axis=0)  # w1 before the crossover, each column's w2 after
+        mixed = style_mixing(coarse, ws2, np.full(len(z2), crossover))
+        own = np.asarray(synthesis(ws1[i : i + 1], training=False))
+        rows.append(np.concatenate([own, np.asarray(synthesis(mixed, training=False))]))
+    return np.concatenate(rows)
+
+
+rng = np.random.default_rng(1)
+z_rows = rng.standard_normal((5, STYLE_LATENT)).astype("float32")  # sources of the coarse styles
+z_columns = rng.standard_normal((6, STYLE_LATENT)).astype("float32")  # sources of the fine styles
+for crossover, which in ((2, "4×4"), (4, "4×4 and 8×8")):
+    show_grid(mixing_grid(stylegan, z_rows, z_columns, crossover), rows=len(z_rows) + 1,
+              title=f"rows: coarse styles ({which} layers) from w1; columns: the rest from w2")
+
+# %% [markdown]
+# ### StyleGAN: truncation
+#
+# $\bar w$ is the average of $w$ over training. The truncation trick replaces $w$ by
+# $w' = \bar w + \psi\,(w - \bar w)$ on the first 8 styles (the authors' default; every style at
+# 16 px): $\psi = 1$ is the trained generator, $\psi = 0$ gives every z the same "average digit",
+# and negative $\psi$ gives its opposite (the paper's Figure 8). `generate(z, truncation_psi=ψ)` and
+# the exported generator's `truncation_psi` input do it. Each column is one z, each row one ψ.
+
+# %%
+z_sweep = np.random.default_rng(2).standard_normal((8, STYLE_LATENT)).astype("float32")
+psis = (1.0, 0.7, 0.5, 0.25, 0.0, -0.5)
+sweep = np.concatenate([stylegan.generate(z_sweep, truncation_psi=psi) for psi in psis])
+show_grid(sweep, rows=len(psis), title="truncation: rows psi = " + ", ".join(f"{psi:g}" for psi in psis))
+
+# %% [markdown]
 # ## Takeaways
 #
 # - A Laplacian pyramid is an exact, invertible representation: `reconstruct(laplacian_pyramid(x, L))`
@@ -294,3 +393,7 @@ print(f"StackGAN: label accuracy {scores['label_accuracy']:.3f}, {scores['classe
 #   check the condition, not only realism.
 # - Train Stage-I, then set `stage = 2`: Stage-II learns to refine a frozen sketch; export serves
 #   both stages as one function of (z, embedding).
+# - StyleGAN moves z through a mapping network to w and feeds w to every layer through AdaIN: the
+#   per-layer styles can be mixed (coarse layers from one w, fine ones from another), and the
+#   truncation $w' = \bar w + \psi (w - \bar w)$ trades variety for typicality, down to one "average
+#   digit" at $\psi = 0$. This package trains it without progressive growing.

@@ -20,8 +20,8 @@ class ReflectionPadding2D(keras.layers.Layer):
 
     Example:
     >>> import numpy as np
-    >>> x = np.arange(3, dtype="float32").reshape(1, 1, 3, 1)
-    >>> ReflectionPadding2D(1)(x)[0, 1, :, 0].numpy().tolist()
+    >>> x = np.arange(9, dtype="float32").reshape(1, 3, 3, 1)  # rows [0, 1, 2], [3, 4, 5], [6, 7, 8]
+    >>> ReflectionPadding2D(1)(x)[0, 1, :, 0].numpy().tolist()  # the first row, mirrored at both ends
     [1.0, 0.0, 1.0, 2.0, 1.0]
 
     Reference:

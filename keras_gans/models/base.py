@@ -175,7 +175,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
             num_classes = _validation.num_classes(cls.defaults.num_classes if num_classes is None else num_classes)
         else:
             cls.check_unconditional(num_classes)
-        latent_dim = cls.defaults.latent_dim if latent_dim is None else latent_dim
+        # Checked for every variant, an image-to-image one too (it has no latent and ignores it).
+        latent_dim = cls.defaults.latent_dim if latent_dim is None else _validation.positive_int("latent_dim", latent_dim)
         width = cls.defaults.width if width is None else width
         return cls.build_networks(image_size, channels, latent_dim, width, num_classes)
 

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses, pyramid
+from keras_gans import _validation, losses, pyramid
 from keras_gans.models._defaults import Defaults
 from keras_gans.models.base import BaseGAN, mean_probability, refuse_packing
 from keras_gans.networks.pyramid import build_lapgan_networks
@@ -120,8 +120,12 @@ class LAPGAN(BaseGAN):
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
-        """`(generators, discriminators)` of `build_lapgan_networks`: levels from 8 px up to `image_size`."""
-        return build_lapgan_networks(image_size, channels, latent_dim, width)
+        """`(generators, discriminators)` of `build_lapgan_networks`: levels from 8 px up to `image_size`.
+
+        The sizes are the package's (4-7 times a power of two, what its datasets deliver), though
+        the fully connected coarsest level alone could take any.
+        """
+        return build_lapgan_networks(_validation.image_size(image_size), channels, latent_dim, width)
 
     @classmethod
     def option_names(cls):

@@ -90,7 +90,11 @@ class StarGAN(BaseGAN):
         As `BaseGAN.default_networks` (`latent_dim` is ignored: G translates images), plus
         `multi_label`: labels are vectors of `num_classes` 0/1 attributes, not domain indices.
         """
+        if not multi_label:
+            return super().default_networks(image_size, channels, latent_dim, width, num_classes)
         num_classes = _validation.num_classes(cls.defaults.num_classes if num_classes is None else num_classes)
+        if latent_dim is not None:
+            _validation.positive_int("latent_dim", latent_dim)
         width = cls.defaults.width if width is None else width
         return cls._networks(image_size, channels, width, num_classes, multi_label)
 
