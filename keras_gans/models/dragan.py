@@ -76,7 +76,8 @@ class DRAGAN(GradientPenaltyOptions, BaseGAN):
         # PacGAN: the penalty's points are packs of m perturbed real samples, as the discriminator sees them.
         packed = packing.pack_samples(real, self.pack)
         # U[0, 1] per pixel for the perturbation, U[0, 1] per sample for the point on it.
-        noise = self.random_uniform(tf.shape(packed))
+        # Shapes as lists (batch first): under several replicas each draws its slice of a global draw.
+        noise = self.random_uniform([count // self.pack, *packed.shape[1:]])
         alpha = self.random_uniform([count // self.pack] + [1] * (len(packed.shape) - 1))
         with tf.GradientTape() as tape:
             outputs = self.discriminator_outputs(real, None, fake, None)
