@@ -236,7 +236,15 @@ def _decode(value):
 
 
 def _event_files(folder):
-    return sorted(glob.glob(os.path.join(glob.escape(folder), "*tfevents*")))
+    """The event files of `folder` in the order they were created.
+
+    Their names hold the creation second and a per-process counter
+    (`events.out.tfevents.<seconds>.<host>.<pid>.<counter>.v2`): compared as numbers, not as text,
+    so that a file created in the same second with counter 10 comes after the one with counter 9.
+    """
+    paths = glob.glob(os.path.join(glob.escape(folder), "*tfevents*"))
+    return sorted(paths, key=lambda path: [(0, int(part), "") if part.isdigit() else (1, 0, part)
+                                           for part in os.path.basename(path).split(".")])
 
 
 def _events(path):

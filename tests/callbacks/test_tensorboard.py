@@ -124,3 +124,14 @@ def test_conditional_labels_reach_generate(make_gan, run_fit, tmp_path):
 def test_bad_arguments_are_refused_when_built(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message.replace("|", r"\|")):
         TrainingBoard(**{"log_dir": tmp_path, **kwargs})
+
+
+def test_event_files_are_read_in_creation_order_when_counters_gain_a_digit(tmp_path):
+    # The same second, counters 9 then 10: as text "10" sorts before "9".
+    from keras_gans.callbacks.tensorboard import _event_files
+
+    names = ["events.out.tfevents.1700000000.host.42.10.v2", "events.out.tfevents.1700000000.host.42.9.v2",
+             "events.out.tfevents.1699999999.host.42.11.v2"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    assert [os.path.basename(p) for p in _event_files(str(tmp_path))] == [names[2], names[1], names[0]]
