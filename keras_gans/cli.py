@@ -18,7 +18,8 @@ from keras_gans import _validation as validation
 # `--help` answers without importing TensorFlow.
 VARIANTS = (
     "gan", "cgan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "wgan-gp", "sngan", "lsgan", "ragan",
-    "fgan", "sagan", "biggan", "ebgan", "began", "triple-gan", "dragan", "lapgan", "stylegan", "cyclegan", "stargan",
+    "fgan", "sagan", "biggan", "ebgan", "began", "triple-gan", "dragan", "lapgan", "stackgan", "stylegan", "cyclegan",
+    "stargan",
 )
 
 
@@ -50,6 +51,7 @@ def _float(text):
 
 
 _positive_int = _argument_type(_int, validation.positive_int)
+_non_negative_int = _argument_type(_int, validation.non_negative_int)
 _non_negative_number = _argument_type(_float, validation.number, low=0)
 _positive_number = _argument_type(_float, validation.number, low=0, low_open=True)
 
@@ -148,6 +150,13 @@ def build_parser():
                        help="discriminator updates per generator update; default: the variant's paper value")
     train.add_argument("--gp-weight", type=_non_negative_number, default=None,
                        help="wgan-gp only: gradient penalty weight lambda; default: the paper's 10")
+    train.add_argument("--class-embeddings", choices=("one-hot", "class-mean"), default=None,
+                       help="stackgan only: the embedding its labels are mapped to, each class's one-hot row "
+                       "(default) or, with --dataset digits, the class's mean 8x8 digit (64 values)")
+    train.add_argument("--stage1-epochs", type=_non_negative_int, default=None,
+                       help="stackgan only: the first N epochs train Stage-I (a quarter of --image-size), the "
+                       "others Stage-II with Stage-I frozen; the exported generator runs both stages when any "
+                       "epoch trained Stage-II (default: half of --epochs, rounded up)")
     train.add_argument("--labels-per-class", type=_positive_int, default=10,
                        help="semi-supervised variants (triple-gan), --dataset digits only: labelled images per "
                        "class; the other digits are unlabelled, but for 450 held out for scoring")
@@ -184,6 +193,9 @@ def build_parser():
                         help="conditional generators: class of each image (an index, or a name the model was "
                         "trained with), comma-separated and repeated to --n; "
                         "default: the classes in order, evenly spread (one class per row for n = classes^2)")
+    sample.add_argument("--embeddings", default=None, metavar="FILE.npy",
+                        help="generators exported from embeddings (a StackGAN fit on (images, embeddings)): a .npy "
+                        "file of (K, E) float embeddings, one per image, repeated to --n")
     sample.add_argument("--truncation-psi", type=_non_negative_number, default=1.0,
                         help="StyleGAN generators: psi of the truncation trick w' = w_avg + psi (w - w_avg); "
                         "1 is none, 0.7 the StyleGAN authors' choice for pictures")
@@ -303,6 +315,7 @@ def train(args):
     if cls.two_domains:  # CycleGAN: unpaired (x_a, x_b) batches of two domains
         return _train_two_domains(args, cls)
     _check_domain_options(args)
+    _check_stage_options(args, cls)
     info = _dataset_info(data, args)
     if cls.conditional and info.num_classes is None:
         raise ValueError(f"{args.variant} is conditional and needs class labels; --dataset {args.dataset!r} has "
@@ -325,10 +338,13 @@ def train(args):
                         **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
     info = _dataset_info(data, args)
+    table = _class_embeddings(args, cls)
     networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
                                     width=args.width, num_classes=info.num_classes if cls.conditional else None,
-                                    **({"multi_label": True} if info.multi_label else {}))
-    model = cls(*networks, seed=args.seed, **_class_params(args, cls, info))
+                                    **({"multi_label": True} if info.multi_label else {}),
+                                    **({"embedding_dim": table.shape[1]} if table is not None else {}))
+    model = cls(*networks, seed=args.seed, **_class_params(args, cls, info),
+                **({"class_embeddings": table} if table is not None else {}))
     model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
     callbacks, best = _callbacks(args, model, out, info, timer, dataset)
@@ -390,6 +406,28 @@ def _train_two_domains(args, cls):
 
 # StarGAN's digit domains unless --domains says otherwise: three, so that each image has two targets.
 STARGAN_DIGIT_DOMAINS = ("white-on-black", "black-on-white", "red-on-black")
+
+
+def _check_stage_options(args, cls):
+    """Refuses StackGAN's options for other variants; resolves --stage1-epochs' default (half, rounded up)."""
+    staged = "stage" in cls.option_names()
+    for name in ("class_embeddings", "stage1_epochs"):
+        if getattr(args, name) is not None and not staged:
+            raise ValueError(f"--{name.replace('_', '-')} applies to stackgan, not {args.variant}")
+    if staged and args.stage1_epochs is None:
+        args.stage1_epochs = -(-args.epochs // 2)
+    if args.class_embeddings == "class-mean" and args.dataset.lower() != "digits":
+        raise ValueError(f"--class-embeddings class-mean needs --dataset digits (its class-mean digits), not "
+                         f"{args.dataset!r}")
+
+
+def _class_embeddings(args, cls):
+    """StackGAN's (K, E) table of class embeddings for --class-embeddings; None: the variant's default (one-hot)."""
+    if args.class_embeddings != "class-mean":
+        return None
+    from keras_gans.data import digit_class_embeddings
+
+    return digit_class_embeddings("class_mean")
 
 
 def _check_domain_options(args):
@@ -455,7 +493,7 @@ def _callbacks(args, model, out, info, timer, dataset):
     import numpy as np
 
     from keras_gans import runs
-    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, TrainingBoard
+    from keras_gans.callbacks import BestSamples, FixedNoiseGIF, LossPlot, NaNGuard, StageSchedule, TrainingBoard
 
     # A conditional model's GIF shows one class per row (the first ten classes at most).
     shown = min(info.num_classes, 10) if model.conditional else None
@@ -476,6 +514,8 @@ def _callbacks(args, model, out, info, timer, dataset):
                             **fixed)
     callbacks = [
         timer,  # first, so its batch-end hook runs before the others' drawing
+        # StackGAN: each epoch's stage set before anything of that epoch runs.
+        *([StageSchedule(args.stage1_epochs)] if args.stage1_epochs is not None else []),
         NaNGuard(),  # before anything that records or saves a step
         gif,
         LossPlot(out, keys=model.metric_names, panels=model.metric_panels),
@@ -528,7 +568,7 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
             artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
                          for label, name in artifacts.items() if name != "generator/"}
             artifacts["Generator SavedModel (serve: images, target labels -> translations)"] = "generator/"
-    generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
+    generator_steps, critic_steps = model.generator_steps, model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)
     report = write_report(
         os.path.join(out, "report.md"),
@@ -588,6 +628,10 @@ def sample(args):
         raise ValueError(
             f"--truncation-psi {args.truncation_psi} given, but the generator at {args.savedmodel!r} takes no psi"
         )
+    if "embeddings" in inputs:
+        extra["embeddings"] = tf.constant(_sample_embeddings(args, inputs["embeddings"].shape[-1]))
+    elif args.embeddings is not None:
+        raise ValueError(f"--embeddings given, but the generator at {args.savedmodel!r} takes no embeddings")
     if "labels" in inputs:
         extra["labels"] = tf.constant(_sample_labels(args, read_description(args.savedmodel)))
     elif args.labels is not None:
@@ -647,7 +691,7 @@ def _config_table(args, model, dataset):
         del config["gp-weight"]
     if args.source is None:
         del config["source"]
-    for key in ("attributes", "domains"):  # stargan's, where given
+    for key in ("attributes", "domains", "class-embeddings", "stage1-epochs"):  # stargan's and stackgan's, where given
         if config.get(key) is None:
             config.pop(key, None)
     if not args.param:
@@ -713,6 +757,25 @@ def _sample_labels(args, description):
             "(no keras_gans_export.json): pass --labels"
         )
     return (np.arange(args.n) * num_classes // args.n).astype("int32")
+
+
+def _sample_embeddings(args, size):
+    """--embeddings' (K, size) rows, repeated to --n; refused, naming the file, when missing or misshapen."""
+    import numpy as np
+
+    if args.embeddings is None:
+        raise ValueError(f"the generator at {args.savedmodel!r} generates from embeddings of {size} values: pass "
+                         "--embeddings FILE.npy")
+    if not os.path.isfile(args.embeddings):
+        raise FileNotFoundError(f"no embeddings file at {args.embeddings!r}")
+    try:
+        rows = np.load(args.embeddings, allow_pickle=False)
+    except ValueError as error:
+        raise ValueError(f"--embeddings {args.embeddings!r} is not a .npy array: {error}") from None
+    if rows.ndim != 2 or rows.shape[1] != size or len(rows) == 0 or not np.isfinite(rows).all():
+        raise ValueError(f"--embeddings must hold finite floats of shape (K, {size}), got shape {rows.shape} in "
+                         f"{args.embeddings!r}")
+    return np.resize(rows.astype("float32"), (args.n, size))
 
 
 def _load_model(keras, path):

@@ -343,3 +343,46 @@ def test_stargan_data_options_are_checked(extra, message, tmp_path, capsys):
     args = ["train", "stargan", "--image-size", "8", "--verbose", "0", *extra, "--out", str(tmp_path / "x")]
     assert cli.main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_stackgan_trains_stage_one_then_two_resumes_into_stage_two_and_samples_by_label(tmp_path):
+    import keras
+    from PIL import Image
+
+    out = tmp_path / "stackgan"
+    args = ["train", "stackgan", *TINY, "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
+    assert cli.main(args + ["--epochs", "2", "--stage1-epochs", "1"]) == 0
+    # Stage-I's 4 px frames and Stage-II's 16 px ones are shown at one size, so the GIF keeps them all.
+    frames = sorted(os.listdir(out / "frames"))
+    assert len(frames) == 3 and len({Image.open(out / "frames" / name).size for name in frames}) == 1
+    assert iio.imread(out / "training.gif", index=None).shape[0] == 3
+    model = keras.models.load_model(out / "model.keras")
+    steps = lambda m: (int(m.g_optimizer.iterations), int(m.stage2_g_optimizer.iterations))  # noqa: E731
+    assert model.stage == 2 and steps(model) == (1, 1) and model.num_classes == 10
+    assert "generator steps: 2 " in (out / "report.md").read_text()
+    # A third epoch, resumed: Stage-II again, Stage-I as it was.
+    assert cli.main(args + ["--epochs", "3", "--stage1-epochs", "1", "--resume"]) == 0
+    resumed = keras.models.load_model(out / "model.keras")
+    assert steps(resumed) == (1, 2)
+    for before, after in zip(model.generator.weights, resumed.generator.weights):
+        np.testing.assert_array_equal(np.asarray(before), np.asarray(after))
+    # The export runs both stages from (z, labels), like any conditional generator's.
+    description = json.loads((out / "generator" / "keras_gans_export.json").read_text())
+    assert description["num_classes"] == 10 and description["image_shape"] == [16, 16, 1]
+    assert cli.main(["sample", str(out / "generator"), "--n", "4", "--labels", "3,7", "--out", str(tmp_path / "g.png")]) == 0
+    # The digits' class-mean images as the class embeddings (64 values).
+    other = tmp_path / "class-mean"
+    assert cli.main(["train", "stackgan", *TINY, "--steps-per-epoch", "1", "--critic-steps", "1", "--epochs", "1",
+                     "--class-embeddings", "class-mean", "--out", str(other)]) == 0
+    assert keras.models.load_model(other / "model.keras").class_embeddings.shape == (10, 64)
+
+
+def test_stackgan_options_are_refused_elsewhere(tmp_path, capsys):
+    for option, value in (("--stage1-epochs", "1"), ("--class-embeddings", "one-hot")):
+        args = ["train", "dcgan", *TINY, option, value, "--out", str(tmp_path / "x")]
+        assert cli.main(args) == 2
+        assert f"{option} applies to stackgan, not dcgan" in capsys.readouterr().err
+    args = ["train", "stackgan", *TINY, "--dataset", "mnist", "--class-embeddings", "class-mean", "--out",
+            str(tmp_path / "y")]
+    assert cli.main(args) == 2
+    assert "--class-embeddings class-mean needs --dataset digits" in capsys.readouterr().err

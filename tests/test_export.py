@@ -73,7 +73,7 @@ def _export_all(names, tmp_path):
         model = cls(*cls.default_networks(16, 1, latent_dim=8, width=4, **kwargs), seed=0, **kwargs)
         z = generator_input_batch(model, 4)  # latents, or images for an image-to-image variant
         labels = np.array([0, 1, 2, 0], "int32") if cls.conditional else None
-        expected[name] = model.generate(z, labels)
+        expected[name] = model.generate(z, labels=labels)
         path = export_generator(model, tmp_path / name)
         np.save(tmp_path / f"{name}_z.npy", z)
         if labels is not None:

@@ -262,7 +262,14 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         else:
             images = self.model.generate(self.noise, labels=self.labels)
         images = keras.ops.convert_to_numpy(images)
-        return add_caption(image_grid(images, min_tile=DISPLAY_TILE), caption)
+        return add_caption(image_grid(images, min_tile=self._tile_side()), caption)
+
+    def _tile_side(self):
+        # The side the model's full-size images are shown at (DISPLAY_TILE or more, a whole
+        # multiple of theirs), so that a staged model's smaller first-stage images (StackGAN's
+        # Stage-I, a quarter of the side) make frames of the same size in one GIF.
+        side = (getattr(self.model, "data_shape", None) or (None,))[0]
+        return DISPLAY_TILE if not side else side * -(-DISPLAY_TILE // side)
 
     def _render_translations(self, caption):
         """Rows of [input, its translation to each target]."""

@@ -11,6 +11,7 @@ from keras_gans.data.celeba import (
 from keras_gans.data.digits import digits, digits_held_out, digits_labelled
 from keras_gans.data.embeddings import (
     class_mean_embeddings,
+    digit_class_embeddings,
     digits_with_embeddings,
     one_hot_embeddings,
     with_embeddings,
@@ -39,7 +40,8 @@ __all__ += [
     "DIGIT_DOMAINS", "DigitDomain", "digit_domain_images", "digit_domains", "image_domains", "load_domains",
     "tfds_domains", "unpaired",
 ]
-__all__ += ["class_mean_embeddings", "digits_with_embeddings", "one_hot_embeddings", "with_embeddings"]
+__all__ += ["class_mean_embeddings", "digit_class_embeddings", "digits_with_embeddings", "one_hot_embeddings",
+            "with_embeddings"]
 
 
 @dataclasses.dataclass(frozen=True)

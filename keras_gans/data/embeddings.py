@@ -100,15 +100,26 @@ def digits_with_embeddings(image_size=32, kind="one_hot", batch_size=64, channel
     kind = _validation.one_of("kind", kind, ("one_hot", "class_mean"))
     labelled = digits(image_size=image_size, batch_size=batch_size, channels=channels, shuffle=shuffle, seed=seed,
                       with_labels=True)
-    table = _digit_class_embeddings(kind)
+    table = digit_class_embeddings(kind)
     lookup = tf.constant(table)
     dataset = labelled.map(lambda images, labels: (images, tf.gather(lookup, labels)), num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE), table
 
 
-def _digit_class_embeddings(kind):
+def digit_class_embeddings(kind="one_hot"):
+    """The (10, E) float32 embedding of each digit class, row k digit k's.
+
+    Args:
+        kind: "one_hot" (E = 10) or "class_mean" (each class's mean 8x8 digit, flattened
+            and scaled to [-1, 1]: E = 64).
+
+    Example:
+    >>> digit_class_embeddings("class_mean").shape
+    (10, 64)
+    """
     from sklearn.datasets import load_digits
 
+    kind = _validation.one_of("kind", kind, ("one_hot", "class_mean"))
     bunch = load_digits()
     if kind == "one_hot":
         return one_hot_embeddings(np.arange(10), 10)

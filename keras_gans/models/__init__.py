@@ -51,6 +51,7 @@ VARIANTS = {
     "triple-gan": TripleGAN,
     "dragan": DRAGAN,
     "lapgan": LAPGAN,
+    "stackgan": StackGAN,
     "stylegan": StyleGAN,
     "cyclegan": CycleGAN,
     "stargan": StarGAN,

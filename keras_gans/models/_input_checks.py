@@ -89,6 +89,8 @@ class InputChecksMixin:
         return latent_dim
 
     def _check_conditioning(self, num_classes):
+        if self.conditional and num_classes is None:
+            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         takes_labels = len(self.generator.inputs) > 1
         if num_classes is None:
             if takes_labels:

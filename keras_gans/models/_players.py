@@ -66,6 +66,11 @@ class PlayersMixin:
         for network, name in self.players:
             getattr(self, name).build(getattr(self, network).trainable_variables)
 
+    @property
+    def generator_steps(self):
+        """Generator updates so far: the steps `fit` ran (the generator optimizer's iterations)."""
+        return int(self.g_optimizer.iterations)
+
     def optimizers(self):
         """`{attribute: optimizer}` of every player, after `compile`."""
         return {name: getattr(self, name) for _, name in self.players}

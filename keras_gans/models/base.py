@@ -85,7 +85,8 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
     defaults = Defaults()
     # "latent" (z, and labels when conditional) or "images" (an image-to-image model).
     generator_input = "latent"
-    # True for the variants that cannot run without labels (cGAN, ACGAN, projection).
+    # True for the variants that cannot run without labels (cGAN, ACGAN, projection; StackGAN, whose
+    # labels index a table of class embeddings unless it is given embeddings in their place).
     conditional = False
     # True for the variants that learn from labelled and unlabelled images at once (Triple-GAN):
     # each batch is (labelled images, labels, unlabelled images), e.g. from
@@ -118,8 +119,6 @@ class BaseGAN(PlayersMixin, NoiseMixin, InputChecksMixin, SamplingMixin, keras.M
         critic_steps = self.defaults.critic_steps if critic_steps is None else critic_steps
         self.critic_steps = _validation.positive_int("critic_steps", critic_steps)
         self.latent_dim = self._check_latent_dim(latent_dim)
-        if self.conditional and num_classes is None:
-            raise ValueError(f"{type(self).__name__} is conditional: num_classes must be an int >= 2, got None")
         self.num_classes = self._check_conditioning(num_classes)
         self.class_names = self._check_class_names(class_names)
         self.pack = self._check_pack(pack)

@@ -19,31 +19,40 @@ class StackGAN(BaseGAN):
     the paper; this package ships no text encoder: `keras_gans.data.with_embeddings`
     pairs images with yours, `digits_with_embeddings` makes digit ones). Conditioning
     augmentation draws c ~ N(mu(phi), diag(sigma^2(phi))) by reparametrisation and adds
-    the KL term against N(0, I) to the generator's loss (weight 1). Stage-I's generator
-    maps (z, c) to an image a quarter of the final side; Stage-II's maps (Stage-I's
-    image, c) through residual blocks to the final side. Each stage has its own
-    matching-aware discriminator (GAN-CLS, as `CGAN(mismatched_pairs=True)`): real
-    images with the wrong embedding count as fake; the wrong embedding is another
-    image's of the batch (the batch rolled by a random offset, as the authors' code pairs
-    images with other images' text; two images of one class share a one-hot embedding,
-    so some "wrong" pairs then match).
+    the KL term against N(0, I) to the generator's loss (weight 1, averaged over c's
+    dimensions as the authors' code does: `kl_penalty`). Stage-I's generator maps (z, c)
+    to an image a quarter of the final side; Stage-II's maps (Stage-I's image, c)
+    through residual blocks to the final side. Each stage has its own matching-aware
+    discriminator (GAN-CLS, as `CGAN(mismatched_pairs=True)`): real images with the
+    wrong embedding count as fake.
+
+    Two ways to condition it. With `num_classes` (the command line's way), it is fed
+    `(images, labels)` like a cGAN and each label picks its class's row of
+    `class_embeddings` (one-hot rows by default; the digits' class-mean images, say, or
+    any (K, E) table); the wrong embedding of an image is another class's, drawn
+    uniformly, and `generate`, `score` and export take labels. Without, it is fed
+    `(images, embeddings)` of one embedding per image (`keras_gans.data.with_embeddings`),
+    the wrong embedding is another image's of the batch (the batch rolled by a random
+    offset, as the authors' code pairs images with other images' text), and `generate`
+    and export take embeddings.
 
     Training runs in two stages of one model (`stage`): fit with `stage=1` trains
     Stage-I on images downsampled 4x (average pooling); set `model.stage = 2` and fit
     again to train Stage-II, Stage-I frozen (run in inference mode; its optimizers do
-    not step). `generate`, the GIF callback and export give the current stage's images:
-    after Stage-II training, the final images of both stages run as one function of
-    (z, embeddings). Departures, at this package's sizes: Stage-II conditions on
-    Stage-I's c (the issue's design; the paper gives Stage-II its own conditioning
-    augmentation, hence no KL term in Stage-II here), and its encoder keeps Stage-I's
-    side instead of downsampling to 16x16.
+    not step), or run both in one fit with `keras_gans.callbacks.StageSchedule` (what
+    `keras-gans train stackgan --stage1-epochs N` does). `generate`, the GIF callback
+    and export give the current stage's images: after Stage-II training, the final
+    images of both stages run as one function of (z, embeddings or labels). Departures,
+    at this package's sizes: Stage-II conditions on Stage-I's c (the issue's design;
+    the paper gives Stage-II its own conditioning augmentation, hence no KL term in
+    Stage-II here), and its encoder keeps Stage-I's side instead of downsampling to 16x16.
 
     The generator's latent holds z and the augmentation's eps: its first
     `latent_dim - condition_dim` entries are z, the rest eps, both N(0, I), so that an
     image is a function of its inputs.
 
     Metrics: `d_loss`, `g_loss`, `d_real`, `d_fake`, `d_mismatched` (mean sigmoid of the
-    logits), and `kl` (Stage-I).
+    logits), and `kl` (Stage-I; the KL summed over c's dimensions).
 
     Args:
         generator: Stage-I, `[z (N, latent_dim), embeddings (N, E)]` -> `[images,
@@ -53,6 +62,11 @@ class StackGAN(BaseGAN):
         stage2_discriminator: Stage-II's, `[images, embeddings]` -> (N, 1) logits.
         stage: 1 or 2, the stage that `fit` trains (settable: `model.stage = 2`).
         kl_weight: weight of the KL term (1 in the paper), >= 0.
+        class_embeddings: (K, E) float table, row k the embedding of class k, for a
+            model fed labels; None: the one-hot rows when `num_classes` is set (E must
+            then be K). Given alone, `num_classes` is its row count.
+        num_classes, class_names: as `BaseGAN`; None (the default) for a model fed
+            embeddings.
         critic_steps, latent_dim, seed, **kwargs: as `BaseGAN`.
 
     Example:
@@ -67,12 +81,18 @@ class StackGAN(BaseGAN):
     >>> model.stage = 2  # the next fit trains Stage-II, Stage-I frozen
     >>> model.generate(2, embeddings[:2], seed=0).shape
     (2, 16, 16, 1)
+    >>> labelled = StackGAN(*StackGAN.default_networks(16, 1, latent_dim=8, width=4, num_classes=10), num_classes=10)
+    >>> labelled.generate(2, labels=[3, 7], seed=0, stage=2).shape  # one-hot class embeddings
+    (2, 16, 16, 1)
 
     Reference:
         Zhang et al. "StackGAN: Text to Photo-realistic Image Synthesis with Stacked
         Generative Adversarial Networks", ICCV 2017.
     """
 
+    # Fed (images, labels) like cGAN: a label picks its class's row of `class_embeddings`
+    # (one-hot by default); with num_classes None the model takes (images, embeddings).
+    conditional = True
     players = BaseGAN.players + (
         ("stage2_discriminator", "stage2_d_optimizer"), ("stage2_generator", "stage2_g_optimizer"))
     metric_names = ("d_loss", "g_loss", "d_real", "d_fake", "d_mismatched", "kl")
@@ -82,12 +102,15 @@ class StackGAN(BaseGAN):
     condition_dim_default = 128
 
     def __init__(self, generator, discriminator, stage2_generator, stage2_discriminator, *, stage=1, kl_weight=1.0,
-                 **kwargs):
+                 class_embeddings=None, **kwargs):
         refuse_packing(type(self).__name__, kwargs)
         self._stage = _validation.one_of("stage", stage, (1, 2))
         self.kl_weight = _validation.number("kl_weight", kl_weight, low=0)
+        if class_embeddings is not None and kwargs.get("num_classes") is None:
+            kwargs["num_classes"] = len(class_embeddings)  # one class per row of the table
         super().__init__(generator, discriminator, stage2_generator=stage2_generator,
                          stage2_discriminator=stage2_discriminator, **kwargs)
+        self.class_embeddings = self._check_class_embeddings(class_embeddings)
 
     # ------------------------------------------------------------------ stages
 
@@ -101,6 +124,16 @@ class StackGAN(BaseGAN):
         self._stage = _validation.one_of("stage", value, (1, 2))
         # The next fit traces the other stage's step.
         self.train_function = None
+
+    @property
+    def generator_steps(self):
+        """Generator updates of both stages (they train one after the other)."""
+        return int(self.g_optimizer.iterations) + int(self.stage2_g_optimizer.iterations)
+
+    @property
+    def multi_label(self):
+        """False: labels are class indices (the generator's float input takes their embeddings)."""
+        return False
 
     @property
     def embedding_dim(self):
@@ -117,9 +150,28 @@ class StackGAN(BaseGAN):
         return tuple(self.stage2_discriminator.inputs[0].shape[1:])
 
     def _check_conditioning(self, num_classes):
-        # The generator's second input is an embedding, not class labels.
-        self.check_unconditional(num_classes)
-        return None
+        # The generator's second input is an embedding: classes, when given, index a table of them.
+        return None if num_classes is None else _validation.num_classes(num_classes)
+
+    def _check_class_embeddings(self, table):
+        if self.num_classes is None:
+            return None
+        if table is None:
+            if self.embedding_dim != self.num_classes:
+                raise ValueError(f"class_embeddings: the one-hot default needs embedding_dim == num_classes "
+                                 f"({self.num_classes}), got embedding_dim {self.embedding_dim}; pass a table")
+            return np.eye(self.num_classes, dtype="float32")
+        table = np.asarray(table, "float32")
+        if table.shape != (self.num_classes, self.embedding_dim) or not np.isfinite(table).all():
+            raise ValueError(f"class_embeddings must be finite floats ({self.num_classes}, {self.embedding_dim}): one "
+                             f"embedding per class; got shape {table.shape}")
+        return table
+
+    def get_config(self):
+        config = super().get_config()
+        if self.class_embeddings is not None:
+            config["class_embeddings"] = self.class_embeddings.tolist()
+        return config
 
     def check_networks(self):
         low = tuple(self.generator.outputs[0].shape[1:])
@@ -132,14 +184,17 @@ class StackGAN(BaseGAN):
 
     @classmethod
     def default_networks(cls, image_size=64, channels=3, latent_dim=None, width=None, num_classes=None,
-                         embedding_dim=10, condition_dim=None):
+                         embedding_dim=None, condition_dim=None):
         """The four networks for a final side `image_size` (Stage-I at a quarter of it).
 
         `latent_dim` is z's size (the default 100); the generator's latent adds
         `condition_dim` entries (128 by default, the paper's N_g) for the augmentation's
-        eps. `embedding_dim` is E (10: the digits' one-hot labels).
+        eps. `embedding_dim` is E (default: `num_classes`, for their one-hot rows, or 10).
         """
-        cls.check_unconditional(num_classes)
+        if num_classes is not None:
+            num_classes = _validation.num_classes(num_classes)
+        if embedding_dim is None:  # the classes' one-hot rows, or the digits' ten
+            embedding_dim = 10 if num_classes is None else num_classes
         latent_dim = cls.defaults.latent_dim if latent_dim is None else latent_dim
         width = cls.defaults.width if width is None else width
         condition_dim = cls.condition_dim_default if condition_dim is None else condition_dim
@@ -147,7 +202,7 @@ class StackGAN(BaseGAN):
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
-        return cls.default_networks(image_size, channels, latent_dim, width)
+        return cls.default_networks(image_size, channels, latent_dim, width, num_classes)
 
     # ----------------------------------------------------------------- sampling
 
@@ -171,49 +226,108 @@ class StackGAN(BaseGAN):
         return chain
 
     def serving_specs(self):
-        return [tf.TensorSpec((None, self.latent_dim), tf.float32, name="z"),
-                tf.TensorSpec((None, self.embedding_dim), tf.float32, name="embeddings")]
+        """`[z, embeddings]`, or `[z, labels]` (int32) when the model has class embeddings."""
+        z = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
+        if self.num_classes is not None:
+            return [z, tf.TensorSpec((None,), tf.int32, name="labels")]
+        return [z, tf.TensorSpec((None, self.embedding_dim), tf.float32, name="embeddings")]
 
-    def generate(self, z, embeddings=None, batch_size=256, seed=None, stage=None):
+    def serving_inputs(self, inputs):
+        z, condition = inputs
+        return [z, condition if self.num_classes is None else self.embeddings_of(condition)]
+
+    def embeddings_of(self, labels):
+        """The class embeddings of int `labels` (rows of `class_embeddings`)."""
+        return ops.take(ops.convert_to_tensor(self.class_embeddings), labels, axis=0)
+
+    def generate(self, z, embeddings=None, batch_size=256, seed=None, stage=None, labels=None):
         """Images of `stage` (default: the current) for latents `z` (or a count) and one embedding each.
 
         Stage-I's images, or Stage-II's refinement of them; as `BaseGAN.generate` otherwise.
+        A model with class embeddings also takes int `labels` in place of `embeddings`.
         """
         if isinstance(z, (int, np.integer)) and not isinstance(z, bool):
             z = self.draw_inputs(int(z), seed)
         z = np.asarray(z, "float32")
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(f"z must have shape (N, {self.latent_dim}), got {z.shape}")
-        if embeddings is None:
-            raise ValueError("StackGAN generates from embeddings: pass one (N, E) embedding per latent")
-        embeddings = np.asarray(embeddings, "float32")
-        if embeddings.shape != (len(z), self.embedding_dim):
-            raise ValueError(f"embeddings must have shape ({len(z)}, {self.embedding_dim}), got {embeddings.shape}")
+        embeddings = self._condition(embeddings, labels, len(z))
         sampler = self.sampler(stage)
         chunks = [ops.convert_to_numpy(sampler([z[i : i + batch_size], embeddings[i : i + batch_size]], training=False))
                   for i in range(0, len(z), batch_size)]
         return np.concatenate(chunks).astype("float32")
 
+    def score(self, images, labels=None, embeddings=None):
+        """The current stage's discriminator logit per image, (N,), for its labels or embeddings."""
+        embeddings = self._condition(embeddings, labels, len(images))
+        inputs = [ops.convert_to_tensor(images, "float32"), ops.convert_to_tensor(embeddings)]
+        logits = self.stage_players()[0](inputs, training=False)
+        return ops.reshape(ops.cast(logits, "float32"), (-1,))
+
+    def _condition(self, embeddings, labels, count):
+        """(count, E) float32 embeddings: given, or the class embeddings of `labels`."""
+        if labels is not None:
+            if embeddings is not None:
+                raise ValueError("pass labels or embeddings, not both")
+            if self.num_classes is None:
+                raise ValueError("this StackGAN has no class embeddings (num_classes=None): pass embeddings, not labels")
+            embeddings = self.class_embeddings[self._check_labels(labels, count)]
+        if embeddings is None:
+            raise ValueError("StackGAN generates from embeddings: pass one (N, E) embedding per latent"
+                             + (" or labels" if self.num_classes is not None else ""))
+        embeddings = np.asarray(embeddings, "float32")
+        if embeddings.shape != (count, self.embedding_dim):
+            raise ValueError(f"embeddings must have shape ({count}, {self.embedding_dim}), got {embeddings.shape}")
+        return embeddings
+
     # ----------------------------------------------------------------- training
 
     def check_fit_data(self, x, y):
         super().check_fit_data(x, y)
+        if self.num_classes is not None:
+            return  # (images, labels), checked as a conditional model's
         spec = x.element_spec if isinstance(x, tf.data.Dataset) else (x, y)
         if not isinstance(spec, tuple) or len(spec) < 2 or spec[1] is None:
             raise ValueError("StackGAN needs (images, embeddings): fit(images, embeddings) or a dataset of pairs "
                              "(keras_gans.data.with_embeddings)")
         shape = tuple(spec[1].shape)
         if len(shape) != 2 or shape[1] != self.embedding_dim:
-            raise ValueError(f"embeddings must have shape (N, {self.embedding_dim}), got {shape}")
+            raise ValueError(f"embeddings must have shape (N, {self.embedding_dim}), got {shape} (to feed class labels, "
+                             "give the model num_classes or class_embeddings)")
+
+    def kl_penalty(self, kl):
+        """The generator's KL term: `kl_weight * KL / condition_dim` (the KL averaged over c's dimensions).
+
+        The paper writes lambda D_KL with lambda = 1; the authors' code averages the KL's
+        terms over c's N_g dimensions before weighting it. Summed over N_g = 128 dimensions
+        at weight 1 it is 128 times as strong and holds mu(phi) at 0 and sigma at 1, so that
+        c carries no trace of the embedding (measured on the digits: see BENCHMARKS.md).
+        """
+        return self.kl_weight * kl / self.condition_dim
 
     def stage_images(self, images):
         """Real images at the current stage's side: 4x average-pooled for Stage-I, as they are for Stage-II."""
         images = ops.cast(images, "float32")
         return ops.average_pool(images, 4, 4, padding="valid") if self.stage == 1 else images
 
-    def mismatched_embeddings(self, embeddings):
-        """The batch's embeddings rolled by a random offset in [1, B): each image gets another image's."""
+    def conditions_of(self, real):
+        """`(embeddings, labels or None)` of a batch: its embeddings, or its labels' class embeddings."""
+        if self.num_classes is None:
+            return ops.cast(real[1], "float32"), None
+        labels = self.labels_of(real)
+        return self.embeddings_of(labels), labels
+
+    def mismatched_embeddings(self, embeddings, labels=None):
+        """Embeddings that do not match the batch's images (GAN-CLS's wrong text).
+
+        With labels, each image gets the embedding of another class, drawn uniformly from
+        the K - 1 others; without, the batch's embeddings rolled by a random offset in
+        [1, B) (each image gets another image's, which may share its class).
+        """
         count = ops.shape(embeddings)[0]
+        if labels is not None:
+            shift = 1 + self.random_integers((count,), 0, self.num_classes - 1)
+            return self.embeddings_of((ops.cast(labels, "int32") + shift) % self.num_classes)
         offset = self.random_integers((1,), 1, count)[0]
         return ops.take(embeddings, (ops.arange(count) + offset) % count, axis=0)
 
@@ -237,10 +351,10 @@ class StackGAN(BaseGAN):
         return values + [self.stage_generator_step(real_batches[-1])]
 
     def stage_discriminator_step(self, real):
-        images, embeddings = self.stage_images(real[0]), ops.cast(real[1], "float32")
+        images, (embeddings, labels) = self.stage_images(real[0]), self.conditions_of(real)
         discriminator, _, d_optimizer, _ = self.stage_players()
         fake, _, _ = self.stage_fake(embeddings)
-        wrong = self.mismatched_embeddings(embeddings)
+        wrong = self.mismatched_embeddings(embeddings, labels)
         with tf.GradientTape() as tape:
             real_logits = discriminator([images, embeddings], training=True)
             fake_logits = discriminator([fake, embeddings], training=True)
@@ -252,7 +366,7 @@ class StackGAN(BaseGAN):
                 "d_mismatched": mean_probability(mismatched_logits)}
 
     def stage_generator_step(self, real):
-        embeddings = ops.cast(real[1], "float32")
+        embeddings, _ = self.conditions_of(real)
         discriminator, generator, _, g_optimizer = self.stage_players()
         with tf.GradientTape() as tape:
             fake, mu, log_variance = self.stage_fake(embeddings)
@@ -261,6 +375,6 @@ class StackGAN(BaseGAN):
             kl = losses.conditioning_augmentation_kl(mu, log_variance)
             if self.stage == 1:
                 # Stage-II conditions on frozen Stage-I's c: its KL is a constant there.
-                g_loss = g_loss + self.kl_weight * kl
+                g_loss = g_loss + self.kl_penalty(kl)
         self.apply_gradients(g_optimizer, g_loss, tape, generator)
         return {"g_loss": g_loss, "kl": kl}

@@ -80,9 +80,7 @@ def build_stage2_generator(image_size=64, channels=3, condition_dim=128, width=6
     >>> [tuple(i.shape) for i in g.inputs], tuple(g.output.shape)
     ([(None, 4, 4, 1), (None, 2)], (None, 16, 16, 1))
     """
-    image_size, channels = _side(image_size), validation.channels(channels)
-    if image_size % 4 or image_size < 16:
-        raise ValueError(f"StackGAN's final image_size must be a multiple of 4 and >= 16, got {image_size}")
+    image_size, channels = _final_side(image_size), validation.channels(channels)
     width, condition_dim = validation.positive_int("width", width), validation.positive_int("condition_dim", condition_dim)
     blocks = validation.non_negative_int("residual_blocks", residual_blocks)
     low = image_size // 4
@@ -143,9 +141,7 @@ def build_stackgan_networks(image_size=64, channels=3, latent_dim=100, embedding
     >>> [tuple(n.outputs[0].shape[1:]) for n in networks]
     [(4, 4, 1), (1,), (16, 16, 1), (1,)]
     """
-    image_size = _side(image_size)
-    if image_size % 4 or image_size < 16:
-        raise ValueError(f"StackGAN's final image_size must be a multiple of 4 and >= 16, got {image_size}")
+    image_size = _final_side(image_size)
     low = image_size // 4
     return (
         build_stage1_generator(low, channels, latent_dim, embedding_dim, condition_dim, width),
@@ -157,4 +153,16 @@ def build_stackgan_networks(image_size=64, channels=3, latent_dim=100, embedding
 
 
 def _side(value):
-    return validation.positive_int("image_size", value, minimum=4)
+    # Stage-I's generator doubles a 4x4 map and the discriminators halve to 4x4: 4 times a power of two.
+    side = validation.positive_int("image_size", value, minimum=4)
+    if side & (side - 1):
+        raise ValueError(f"StackGAN's networks need an image_size of 4 times a power of two (4, 8, 16, ...), got {side}")
+    return side
+
+
+def _final_side(value):
+    side = validation.positive_int("image_size", value, minimum=1)
+    if side < 16 or side & (side - 1):
+        raise ValueError(f"StackGAN's final image_size must be 16 times a power of two (16, 32, 64, ...): Stage-I "
+                         f"works at a quarter of it; got {side}")
+    return side

@@ -139,8 +139,10 @@ def test_bad_input_is_refused_naming_it():
         model.fit(np.zeros((4, SIZE, SIZE, 1), "float32"), np.zeros((4, 3), "float32"), verbose=0)
     with pytest.raises(ValueError, match="StackGAN generates from embeddings"):
         model.generate(2)
-    with pytest.raises(ValueError, match=r"StackGAN's final image_size must be a multiple of 4 and >= 16, got 8"):
+    with pytest.raises(ValueError, match=r"StackGAN's final image_size must be 16 times a power of two .*got 8"):
         StackGAN.default_networks(8, 1)
+    with pytest.raises(ValueError, match=r"StackGAN's final image_size must be 16 times a power of two .*got 28"):
+        StackGAN.default_networks(28, 1)  # Stage-I would be 7 px
 
 
 def test_embedding_helpers():
@@ -150,3 +152,71 @@ def test_embedding_helpers():
         with_embeddings(np.zeros((2, 4, 4, 1)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match=r"labels must be ints \(N,\) in \[0, 3\)"):
         one_hot_embeddings([0, 3], 3)
+
+
+def labelled(seed=0, classes=3, **kwargs):
+    keras.utils.set_random_seed(seed)
+    networks = StackGAN.default_networks(SIZE, 1, latent_dim=LATENT, width=4, num_classes=classes, condition_dim=4,
+                                         embedding_dim=kwargs.pop("embedding_dim", None))
+    model = StackGAN(*networks, num_classes=classes, seed=seed, **kwargs)
+    model.compile()
+    return model
+
+
+def test_the_kl_term_weighs_the_kl_averaged_over_the_dimensions_of_c():
+    # mu = 1, sigma = 1 in each of D dimensions: KL = D / 2; the generator's term is kl_weight * KL / D, as the
+    # authors' code averages it. Summed at weight 1 (before) it held c at N(0, I): label accuracy at chance.
+    for condition_dim in (4, 128):
+        mu, log_variance = np.ones((2, condition_dim), "float32"), np.zeros((2, condition_dim), "float32")
+        kl = losses.conditioning_augmentation_kl(mu, log_variance)
+        assert float(kl) == pytest.approx(condition_dim / 2)
+        keras.utils.set_random_seed(0)
+        networks = StackGAN.default_networks(SIZE, 1, latent_dim=LATENT, width=4, embedding_dim=EMBEDDING,
+                                             condition_dim=condition_dim)
+        model = StackGAN(*networks, kl_weight=3.0)
+        assert float(model.kl_penalty(kl)) == pytest.approx(1.5)
+
+
+def test_labels_pick_rows_of_the_class_embeddings_and_wrong_pairs_are_other_classes():
+    table = np.random.default_rng(0).normal(size=(3, 5)).astype("float32")
+    model = labelled(class_embeddings=table, embedding_dim=5)
+    assert model.num_classes == 3 and not model.multi_label
+    z = model.draw_inputs(4, seed=0)
+    for stage in (1, 2):
+        np.testing.assert_allclose(model.generate(z, labels=[0, 1, 2, 1], stage=stage),
+                                   model.generate(z, table[[0, 1, 2, 1]], stage=stage), atol=1e-6)
+        # The embedding reaches both stages: one z, two classes, two images.
+        images = model.generate(np.repeat(z[:1], 2, axis=0), labels=[0, 2], stage=stage)
+        assert np.abs(images[0] - images[1]).max() > 1e-4, stage
+    labels = tf.constant(np.arange(600) % 3, tf.int32)
+    wrong = np.asarray(model.mismatched_embeddings(model.embeddings_of(labels), labels))
+    wrong_labels = np.argmin(((wrong[:, None] - table[None]) ** 2).sum(-1), axis=1)
+    # Never the image's own class (a rolled batch of one-hot labels matches 1 time in K), the others alike.
+    assert not np.any(wrong_labels == labels.numpy())
+    counts = np.bincount((wrong_labels - labels.numpy()) % 3, minlength=3)
+    assert counts[0] == 0 and abs(counts[1] - counts[2]) < 80
+    # The one-hot default, and a table that does not fit, named.
+    np.testing.assert_array_equal(labelled().class_embeddings, np.eye(3, dtype="float32"))
+    with pytest.raises(ValueError, match=r"class_embeddings must be finite floats \(3, 5\).*got shape \(3, 4\)"):
+        labelled(class_embeddings=table[:, :4], embedding_dim=5)
+    with pytest.raises(ValueError, match="no class embeddings \\(num_classes=None\\): pass embeddings, not labels"):
+        tiny().generate(z[:, :12], labels=[0, 1, 2, 1])
+
+
+def test_a_labelled_model_fits_on_labels_round_trips_and_exports_from_labels(tmp_path):
+    table = np.random.default_rng(1).normal(size=(3, 5)).astype("float32")
+    model = labelled(class_embeddings=table, embedding_dim=5, class_names=["a", "b", "c"])
+    images = np.random.default_rng(0).uniform(-1, 1, (8, SIZE, SIZE, 1)).astype("float32")
+    model.fit(images, np.arange(8) % 3, batch_size=4, verbose=0)
+    model.stage = 2
+    model.fit(images, np.arange(8) % 3, batch_size=4, verbose=0)
+    assert model.generator_steps == 4
+    model.save(tmp_path / "stackgan.keras")
+    loaded = keras.models.load_model(tmp_path / "stackgan.keras")
+    np.testing.assert_allclose(loaded.class_embeddings, table)
+    z, labels = model.draw_inputs(3, seed=1), np.array([2, 0, 1], "int32")
+    np.testing.assert_allclose(loaded.generate(z, labels=labels), model.generate(z, labels=labels), atol=1e-5)
+    exported = tf.saved_model.load(str(export_generator(model, tmp_path / "generator")))
+    served = exported.serve(z=tf.constant(z), labels=tf.constant(labels))["images"].numpy()
+    np.testing.assert_allclose(served, model.generate(z, labels=labels), atol=1e-5)
+    assert model.score(served, labels=labels).shape == (3,)
