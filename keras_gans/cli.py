@@ -924,7 +924,7 @@ def evaluate(args):
     if "digits" in wanted:
         results.update(metrics.evaluate_digits(model, num_samples=args.num_samples, seed=args.seed))
     if "fid" in wanted or "kid" in wanted:
-        image_shape = model.generator.outputs[0].shape[1:]
+        image_shape = model.sampling_generator.outputs[0].shape[1:]  # the final images (LAPGAN, StackGAN)
         real = _load(data, args.real, args, "--real", image_size=image_shape[0], batch_size=50,
                      channels=image_shape[-1], seed=args.seed)
         extractor = metrics.inception_features(weights=args.inception_weights)

@@ -370,6 +370,9 @@ def test_stackgan_trains_stage_one_then_two_resumes_into_stage_two_and_samples_b
     description = json.loads((out / "generator" / "keras_gans_export.json").read_text())
     assert description["num_classes"] == 10 and description["image_shape"] == [16, 16, 1]
     assert cli.main(["sample", str(out / "generator"), "--n", "4", "--labels", "3,7", "--out", str(tmp_path / "g.png")]) == 0
+    scores = tmp_path / "scores.json"
+    assert cli.main(["evaluate", str(out / "model.keras"), "--num-samples", "20", "--out", str(scores)]) == 0
+    assert json.loads(scores.read_text())["image_size"] == 16  # the final images, scored for their labels
     # The digits' class-mean images as the class embeddings (64 values).
     other = tmp_path / "class-mean"
     assert cli.main(["train", "stackgan", *TINY, "--steps-per-epoch", "1", "--critic-steps", "1", "--epochs", "1",
@@ -386,3 +389,22 @@ def test_stackgan_options_are_refused_elsewhere(tmp_path, capsys):
             str(tmp_path / "y")]
     assert cli.main(args) == 2
     assert "--class-embeddings class-mean needs --dataset digits" in capsys.readouterr().err
+
+
+def test_sample_a_stackgan_exported_from_embeddings_takes_an_embeddings_file(tmp_path, capsys):
+    from keras_gans import export_generator
+    from keras_gans.models import StackGAN
+
+    model = StackGAN(*StackGAN.default_networks(16, 1, latent_dim=4, width=4, embedding_dim=5), seed=0)
+    model.stage = 2
+    path = str(export_generator(model, tmp_path / "generator"))
+    rows = np.random.default_rng(0).normal(size=(2, 5)).astype("float32")
+    np.save(tmp_path / "rows.npy", rows)
+    grid = tmp_path / "grid.png"
+    assert cli.main(["sample", path, "--n", "4", "--embeddings", str(tmp_path / "rows.npy"), "--out", str(grid)]) == 0
+    assert iio.imread(grid).ndim >= 2
+    assert cli.main(["sample", path, "--n", "4", "--out", str(grid)]) == 2
+    assert "generates from embeddings of 5 values: pass --embeddings FILE.npy" in capsys.readouterr().err
+    np.save(tmp_path / "bad.npy", rows[:, :3])
+    assert cli.main(["sample", path, "--embeddings", str(tmp_path / "bad.npy"), "--out", str(grid)]) == 2
+    assert "--embeddings must hold finite floats of shape (K, 5), got shape (2, 3)" in capsys.readouterr().err

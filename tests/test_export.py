@@ -84,7 +84,7 @@ def _export_all(names, tmp_path):
 
 ALL_EXPORT = (
     "gan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "lapgan",
-    "cyclegan", "stargan",
+    "stackgan", "cyclegan", "stargan",
 )
 
 
