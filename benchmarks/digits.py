@@ -40,6 +40,9 @@ def main():
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     parser.add_argument("--truncations", default="2,1,0.5,0.25",
                         help="BigGAN: truncation thresholds to score after training (comma-separated)")
+    parser.add_argument("--stackgan-kl-weight", type=float, default=1.0,
+                        help="StackGAN: kl_weight, on the KL averaged over c's 128 dimensions (128: the KL summed "
+                        "at weight 1, as before issue 16's fix)")
     args = parser.parse_args()
 
     classifier = train_digits_classifier(image_size=args.image_size, channels=1)
@@ -115,7 +118,7 @@ def stackgan_row(args):
 
     keras.utils.set_random_seed(args.seed)
     model = StackGAN(*StackGAN.default_networks(args.image_size, 1, width=args.width, num_classes=10),
-                     num_classes=10, seed=args.seed)
+                     num_classes=10, kl_weight=args.stackgan_kl_weight, seed=args.seed)
     model.compile()
     data = digits(image_size=args.image_size, batch_size=64, with_labels=True, seed=args.seed).repeat()
     start = time.perf_counter()

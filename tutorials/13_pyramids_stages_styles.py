@@ -389,10 +389,13 @@ show_grid(sweep, rows=len(psis), title="truncation: rows psi = " + ", ".join(f"{
 # - LAPGAN's players are declared per instance, one (G, D) pair per level: the number of levels
 #   follows the image size, and `compile`, saving, resuming and export handle them all.
 # - StackGAN's conditioning augmentation makes the condition a distribution, not a point; its KL term
-#   keeps that distribution near $\mathcal N(0, I)$. Matching-aware discriminators make both stages
-#   check the condition, not only realism.
+#   keeps that distribution near $\mathcal N(0, I)$, averaged over c's dimensions as the authors' code
+#   does (summed over c's 128 dimensions it is 128 times as strong and erases the condition: label
+#   accuracy at chance on the digits, see BENCHMARKS.md). Matching-aware discriminators make both
+#   stages check the condition, not only realism.
 # - Train Stage-I, then set `stage = 2`: Stage-II learns to refine a frozen sketch; export serves
-#   both stages as one function of (z, embedding).
+#   both stages as one function of (z, embedding). `keras-gans train stackgan --stage1-epochs N`
+#   runs both stages in one run, on labels mapped to class embeddings.
 # - StyleGAN moves z through a mapping network to w and feeds w to every layer through AdaIN: the
 #   per-layer styles can be mixed (coarse layers from one w, fine ones from another), and the
 #   truncation $w' = \bar w + \psi (w - \bar w)$ trades variety for typicality, down to one "average

@@ -370,7 +370,8 @@ class StackGAN(BaseGAN):
         discriminator, generator, _, g_optimizer = self.stage_players()
         with tf.GradientTape() as tape:
             fake, mu, log_variance = self.stage_fake(embeddings)
-            # -E[log D(G(z, c), phi)] (non-saturating) + lambda KL(N(mu, sigma^2) || N(0, I))  (Eq. 3, 5)
+            # -E[log D(G(z, c), phi)] (non-saturating) + lambda KL(N(mu, sigma^2) || N(0, I)) / N_g  (Eq. 3, 5;
+            # the KL averaged over c's dimensions, as the authors' code: `kl_penalty`)
             g_loss = losses.non_saturating_generator_loss(discriminator([fake, embeddings], training=True))
             kl = losses.conditioning_augmentation_kl(mu, log_variance)
             if self.stage == 1:
