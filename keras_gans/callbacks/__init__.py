@@ -10,4 +10,5 @@ from keras_gans.callbacks.stages import StageSchedule
 from keras_gans.callbacks.step_timer import StepTimer
 from keras_gans.callbacks.tensorboard import TrainingBoard
 
-__all__ = ["BestSamples", "FixedNoiseGIF", "ImageQuality", "LossPlot", "NaNGuard", "StageSchedule", "StepTimer", "TrainingBoard"]
+__all__ = ["BestSamples", "FixedNoiseGIF", "ImageQuality", "LossPlot", "NaNGuard", "StageSchedule", "StepTimer",
+           "TrainingBoard"]
