@@ -156,7 +156,8 @@ def build_parser():
     train.add_argument("--stage1-epochs", type=_non_negative_int, default=None,
                        help="stackgan only: the first N epochs train Stage-I (a quarter of --image-size), the "
                        "others Stage-II with Stage-I frozen; the exported generator runs both stages when any "
-                       "epoch trained Stage-II (default: half of --epochs, rounded up)")
+                       "epoch trained Stage-II (default: half of --epochs, rounded up; give it again with "
+                       "--resume and a larger --epochs to keep the run's boundary)")
     train.add_argument("--labels-per-class", type=_positive_int, default=10,
                        help="semi-supervised variants (triple-gan), --dataset digits only: labelled images per "
                        "class; the other digits are unlabelled, but for 450 held out for scoring")
