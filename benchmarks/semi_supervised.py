@@ -14,7 +14,12 @@ images, the weights and the noise):
   updates, the authors' 300 of 1000 epochs), fit on `digits(labels_per_class=K)`; scored by its
   averaged classifier (`classify`) and its raw one.
 
-    python benchmarks/semi_supervised.py --seeds 0 1 2 --steps 1500 --width 16
+    python benchmarks/semi_supervised.py --seeds 0 1 2 --steps 4000 --width 16
+
+The options of the authors' schedule that `TripleGAN` leaves out by default can be measured
+with `--pretrain-steps`, `--lr-decay-start`, `--pseudo-start`, `--d-input-noise` and
+`--param NAME=NUMBER` (any `TripleGAN` option, e.g. `argmax_real_weight=0.5`);
+`--labels-per-class 122 --baseline-only` gives the supervised ceiling (every training digit labelled).
 
 Prints a markdown table per seed and the mean and standard deviation over seeds.
 """
@@ -31,9 +36,11 @@ import tensorflow as tf  # noqa: E402
 
 from keras_gans import TripleGAN  # noqa: E402
 from keras_gans.data import digits, digits_held_out, digits_labelled  # noqa: E402
+from keras_gans.models._lr_schedule import ConstantThenLinearDecay  # noqa: E402
 from keras_gans.networks import build_classifier  # noqa: E402
 
 NUM_CLASSES = 10
+LEARNING_RATE = 1e-3  # TripleGAN's default Adam(1e-3, beta_1=0.5), the authors' for D, G and C
 
 
 def accuracy(logits_or_labels, labels):
@@ -41,20 +48,45 @@ def accuracy(logits_or_labels, labels):
     return float(np.mean(predicted == labels))
 
 
-def baseline(args, seed, held_out):
-    """Accuracy of the classifier trained on the labelled images alone: (as trained, averaged)."""
+def learning_rate(args):
+    """The players' learning rate: 1e-3, or with `--lr-decay-start` held, then linearly to 0 at the last step."""
+    if args.lr_decay_start is None:
+        return LEARNING_RATE
+    return ConstantThenLinearDecay(LEARNING_RATE, args.steps, int(args.lr_decay_start * args.steps))
+
+
+def supervised(args, seed, net, steps, use_ema=False, rate=LEARNING_RATE):
+    """Trains `net` by cross-entropy on the labelled images alone: `steps` updates of Adam(rate, 0.5)."""
     images, labels = digits_labelled(args.labels_per_class, args.image_size, seed=seed)
+    net.compile(keras.optimizers.Adam(rate, beta_1=0.5, use_ema=use_ema, ema_momentum=0.99),
+                keras.losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=10)
+    # Batches of batch_size images, reshuffled each pass.
+    data = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed)
+    net.fit(data.repeat().batch(args.batch_size), steps_per_epoch=steps, epochs=1, verbose=0)
+    return net
+
+
+def baseline(args, seed, held_out):
+    """Accuracy of the classifier trained on the labelled images alone: (as trained, averaged).
+
+    As many updates as Triple-GAN's classifier gets, its pre-training included, on its schedule.
+    """
     results = []
     for use_ema in (False, True):
         keras.utils.set_random_seed(seed)
         net = build_classifier(args.image_size, 1, NUM_CLASSES, width=args.width)
-        net.compile(keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=use_ema, ema_momentum=0.99),
-                    keras.losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=10)
-        # As many updates of batch_size images as Triple-GAN's classifier gets, reshuffled each pass.
-        data = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed)
-        net.fit(data.repeat().batch(args.batch_size), steps_per_epoch=args.steps, epochs=1, verbose=0)
+        if args.pretrain_steps:
+            supervised(args, seed, net, args.pretrain_steps)
+        supervised(args, seed, net, args.steps, use_ema=use_ema, rate=learning_rate(args))
         results.append(accuracy(net.predict(held_out[0], verbose=0), held_out[1]))
     return results
+
+
+def with_input_noise(discriminator, stddev):
+    """`discriminator` behind Gaussian noise on its images, active in training calls only (the authors' D: 0.3)."""
+    images, labels = (keras.Input(tensor.shape[1:], dtype=tensor.dtype) for tensor in discriminator.inputs)
+    noisy = keras.layers.GaussianNoise(stddev)(images)
+    return keras.Model([images, labels], discriminator([noisy, labels]), name="noisy_discriminator")
 
 
 def triple_gan(args, seed, held_out):
@@ -62,11 +94,18 @@ def triple_gan(args, seed, held_out):
     keras.utils.set_random_seed(seed)
     networks = TripleGAN.default_networks(args.image_size, 1, latent_dim=args.latent_dim, width=args.width,
                                           num_classes=NUM_CLASSES)
-    model = TripleGAN(*networks, num_classes=NUM_CLASSES, seed=seed,
-                      pseudo_discriminative_start=int(0.3 * args.steps), **dict(args.param))
-    model.compile(steps_per_execution=10)
-    data = digits(args.image_size, args.batch_size, labels_per_class=args.labels_per_class, seed=seed).repeat()
+    if args.d_input_noise:
+        networks = (networks[0], with_input_noise(networks[1], args.d_input_noise), networks[2])
+    options = {"pseudo_discriminative_start": int(args.pseudo_start * args.steps), **dict(args.param)}
+    model = TripleGAN(*networks, num_classes=NUM_CLASSES, seed=seed, **options)
     started = time.perf_counter()
+    if args.pretrain_steps:
+        # C alone on the labels first (the authors pre-train it 30 epochs), the average starting there.
+        supervised(args, seed, model.classifier, args.pretrain_steps)
+        model.average_classifier.set_weights(model.classifier.get_weights())
+    model.compile(*(keras.optimizers.Adam(learning_rate(args), beta_1=0.5) for _ in range(2)),
+                  c_optimizer=keras.optimizers.Adam(learning_rate(args), beta_1=0.5), steps_per_execution=10)
+    data = digits(args.image_size, args.batch_size, labels_per_class=args.labels_per_class, seed=seed).repeat()
     model.fit(data, steps_per_epoch=args.steps // 10, epochs=10, verbose=0)
     seconds = time.perf_counter() - started
     averaged = accuracy(model.classify(held_out[0]), held_out[1])
@@ -76,7 +115,8 @@ def triple_gan(args, seed, held_out):
 
 def _param(text):
     name, _, value = text.partition("=")
-    return name, float(value)
+    number = float(value)
+    return name, int(number) if number.is_integer() and "." not in value and "e" not in value else number
 
 
 def main():
@@ -87,7 +127,22 @@ def main():
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--latent-dim", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--steps", type=int, default=1500, help="Triple-GAN steps (one D, G and C update each)")
+    parser.add_argument("--steps", type=int, default=4000, help="Triple-GAN steps (one D, G and C update each)")
+    parser.add_argument("--pseudo-start", type=float, default=0.3,
+                        help="the pseudo-discriminative loss from this fraction of the steps (the authors' 300 of 1000 "
+                             "epochs); a --param pseudo_discriminative_start=N overrides it")
+    parser.add_argument("--pretrain-steps", type=int, default=0,
+                        help="C's updates on the labels alone before the game (the baseline gets them too)")
+    parser.add_argument("--lr-decay-start", type=float, default=None,
+                        help="every learning rate (the baseline's too) held until this fraction of the steps, then "
+                             "linearly to 0")
+    parser.add_argument("--d-input-noise", type=float, default=0.0,
+                        help="Gaussian noise of this standard deviation on D's images in training (the authors': 0.3)")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="Triple-GAN only (e.g. options that leave the baseline's budget as it was)")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="the baseline only (e.g. with --labels-per-class 122, every training digit labelled: "
+                             "the network's supervised ceiling)")
     parser.add_argument("--threads", type=int, default=1, help="TensorFlow threads (1: steadier on a shared machine)")
     parser.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=NUMBER",
                         help="a TripleGAN option, e.g. unlabelled_entropy_weight=0")
@@ -96,13 +151,15 @@ def main():
     tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     held_out = digits_held_out(args.image_size)
     print(f"digits, {args.labels_per_class} labels per class, {args.image_size} px, width {args.width}, batch "
-          f"{args.batch_size}, {args.steps} steps; held-out {len(held_out[1])} images; options {dict(args.param)}")
+          f"{args.batch_size}, {args.steps} steps (pseudo-discriminative from {args.pseudo_start:.0%}, pre-training "
+          f"{args.pretrain_steps}, lr decay from {args.lr_decay_start}); held-out {len(held_out[1])} images; "
+          f"options {dict(args.param)}")
     print("| seed | baseline | baseline (averaged) | Triple-GAN C (averaged) | Triple-GAN C (as trained) | seconds |")
     print("| --- | --- | --- | --- | --- | --- |")
     rows = []
     for seed in args.seeds:
-        base, base_avg = baseline(args, seed, held_out)
-        averaged, raw, seconds = triple_gan(args, seed, held_out)
+        base, base_avg = (np.nan, np.nan) if args.no_baseline else baseline(args, seed, held_out)
+        averaged, raw, seconds = (np.nan, np.nan, 0) if args.baseline_only else triple_gan(args, seed, held_out)
         rows.append((base, base_avg, averaged, raw))
         print(f"| {seed} | {base:.1%} | {base_avg:.1%} | {averaged:.1%} | {raw:.1%} | {seconds:.0f} |", flush=True)
     rows = np.array(rows) * 100

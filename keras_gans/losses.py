@@ -908,12 +908,18 @@ def dragan_penalty(critic, real, noise, alpha, target=1.0, one_sided=False, epsi
 # "integrate" objective), so no sampled label and no REINFORCE estimator is needed.
 
 
-def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_probabilities, alpha=0.5):
+def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_probabilities, alpha=0.5,
+                                  argmax_real_weight=0.0):
     """Triple-GAN's discriminator loss: real pairs real, the generator's and the classifier's pairs fake.
 
     `-E_p[log D(x, y)] - alpha E_pg[log(1 - D(x, y))] - (1 - alpha) E_x E_{y ~ p_c(y|x)}[log(1 - D(x, y))]`
     (Li et al. 2017, Eq. 2), with `D = sigmoid(logit)`: `-log D = softplus(-l)`,
     `-log(1 - D) = softplus(l)`.
+
+    With `argmax_real_weight` w > 0, the real term becomes
+    `-(1 - w) E_p[log D(x, y)] - w E_x[log D(x, argmax_y p_c(y|x))]`: the unlabelled images
+    paired with the classifier's most likely label also count as real, as in the authors'
+    code (their D's real batch: 1 labelled pair and 400 such pairs, w = 400/401).
 
     Args:
         real_logits: D on labelled pairs (x, y), (N, 1) or (N,).
@@ -922,6 +928,8 @@ def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_p
         class_probabilities: the classifier's p_c(y | x) of those images, (U, K); no gradient
             flows into them here.
         alpha: the weight of the generator's pairs, in [0, 1] (1/2 in the paper).
+        argmax_real_weight: w, the share of the real term given to the classifier's argmax
+            pairs, in [0, 1] (0: the paper's Eq. 2).
 
     Returns:
         A float32 scalar.
@@ -934,13 +942,17 @@ def triple_gan_discriminator_loss(real_logits, fake_logits, pair_logits, class_p
         Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017.
     """
     alpha = number("alpha", alpha, low=0, high=1)
+    argmax_real_weight = number("argmax_real_weight", argmax_real_weight, low=0, high=1)
+    pair_logits = ops.cast(pair_logits, "float32")
     probabilities = ops.stop_gradient(ops.cast(class_probabilities, "float32"))
-    pseudo = ops.mean(ops.sum(probabilities * ops.softplus(ops.cast(pair_logits, "float32")), axis=-1))
-    return (
-        _mean(ops.softplus(-ops.cast(real_logits, "float32")))
-        + alpha * _mean(ops.softplus(ops.cast(fake_logits, "float32")))
-        + (1.0 - alpha) * pseudo
-    )
+    pseudo = ops.mean(ops.sum(probabilities * ops.softplus(pair_logits), axis=-1))
+    real = _mean(ops.softplus(-ops.cast(real_logits, "float32")))
+    if argmax_real_weight:
+        # D(x_u, argmax_y p_c(y | x_u)): the logit of each row's most likely class
+        chosen = ops.one_hot(ops.argmax(probabilities, axis=-1), ops.shape(pair_logits)[-1], dtype="float32")
+        argmax_real = ops.mean(ops.softplus(-ops.sum(chosen * pair_logits, axis=-1)))
+        real = (1.0 - argmax_real_weight) * real + argmax_real_weight * argmax_real
+    return real + alpha * _mean(ops.softplus(ops.cast(fake_logits, "float32"))) + (1.0 - alpha) * pseudo
 
 
 def triple_gan_classifier_adversarial_loss(pair_logits, class_probabilities, alpha=0.5):

@@ -19,6 +19,18 @@ def test_discriminator_loss_by_hand():
     assert float(got) == pytest.approx(expected, rel=1e-6)
 
 
+def test_discriminator_loss_with_argmax_pairs_counted_real_by_hand():
+    # C's argmax pairs: row 0 -> class 1, row 1 -> class 0, both logit log 3: -log sigmoid(log 3) = log(4/3);
+    # real = 0.5 log 2 + 0.5 log(4/3); fake: 0.5 log 2; C's pairs: rows 0.25 log 2 + 0.75 log 4 = 1.75 log 2
+    # and 0.6 log 4 + 0.4 log 2 = 1.6 log 2, mean 1.675 log 2, weight 0.5
+    got = losses.triple_gan_discriminator_loss([[0.0]], [[0.0]], [[0.0, LOG3], [LOG3, 0.0]], [[0.25, 0.75], [0.6, 0.4]],
+                                               alpha=0.5, argmax_real_weight=0.5)
+    expected = 0.5 * LOG2 + 0.5 * math.log(4 / 3) + 0.5 * LOG2 + 0.5 * 1.675 * LOG2
+    assert float(got) == pytest.approx(expected, rel=1e-6)
+    with pytest.raises(ValueError, match=r"argmax_real_weight must be a finite number in \[0, 1\], got 1.5"):
+        losses.triple_gan_discriminator_loss([[0.0]], [[0.0]], [[0.0]], [[1.0]], argmax_real_weight=1.5)
+
+
 def test_discriminator_loss_sends_no_gradient_to_the_classifiers_probabilities():
     probabilities = tf.Variable([[0.3, 0.7]])
     with tf.GradientTape() as tape:

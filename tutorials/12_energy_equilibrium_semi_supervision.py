@@ -312,14 +312,16 @@ import os
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 from keras_gans import TripleGAN
 from keras_gans.data import digits, digits_held_out, digits_labelled
 from keras_gans.networks import build_classifier
 
 TG_QUICK = os.environ.get("QUICK") == "1"
-TG_SIZE, TG_WIDTH, TG_BATCH, TG_K = 8, (8 if TG_QUICK else 32), 32, 10  # 8 px: the digits' own resolution
-TG_STEPS = 20 if TG_QUICK else 2000  # Triple-GAN steps: one D, G and C update each
+TG_SIZE, TG_WIDTH, TG_BATCH, TG_K = 8, (8 if TG_QUICK else 16), 32, 10  # 8 px: the digits' own resolution
+# Triple-GAN steps, one D, G and C update each: the benchmark's budget (BENCHMARKS.md), where 1,500 were too few
+TG_STEPS = 20 if TG_QUICK else 4000
 TG_CHECKPOINTS = 2 if TG_QUICK else 10  # held-out accuracy measured this many times during training
 tg_held_images, tg_held_labels = digits_held_out(TG_SIZE)
 tg_labelled_images, tg_labelled_labels = digits_labelled(TG_K, TG_SIZE, seed=0)
@@ -360,14 +362,16 @@ tg_data = digits(TG_SIZE, TG_BATCH, labels_per_class=TG_K, seed=0).repeat()
 tg_history = tg_model.fit(tg_data, epochs=TG_CHECKPOINTS, steps_per_epoch=TG_STEPS // TG_CHECKPOINTS,
                           callbacks=[tg_scores], verbose=0)
 
-# The baseline: the same classifier network on the 100 labelled digits alone, same optimizer, same updates,
-# its weights averaged like Triple-GAN's (the optimizer's EMA, momentum 0.99).
+# The baseline: the same classifier network on the 100 labelled digits alone, same optimizer, as many updates
+# of TG_BATCH images (the labelled digits reshuffled each pass), its weights averaged like Triple-GAN's (the
+# optimizer's EMA, momentum 0.99).
 keras.utils.set_random_seed(0)
 tg_baseline = build_classifier(TG_SIZE, 1, num_classes=10, width=TG_WIDTH)
 tg_baseline.compile(keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_momentum=0.99),
                     keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-tg_baseline.fit(tg_labelled_images, tg_labelled_labels, batch_size=TG_BATCH,
-                epochs=max(1, TG_STEPS * TG_BATCH // len(tg_labelled_labels)), verbose=0)
+tg_labelled = tf.data.Dataset.from_tensor_slices((tg_labelled_images, tg_labelled_labels))
+tg_baseline.fit(tg_labelled.shuffle(len(tg_labelled_labels), seed=0).repeat().batch(TG_BATCH),
+                steps_per_epoch=TG_STEPS, epochs=1, verbose=0)
 tg_baseline_accuracy = float(np.mean(tg_baseline.predict(tg_held_images, verbose=0).argmax(-1) == tg_held_labels))
 
 # %% [markdown]
@@ -415,8 +419,15 @@ print("generated digits, three per class:", tg_grid.shape)
 # - The classifier is the product: Triple-GAN's C learns from labelled pairs, from the discriminator's
 #   verdict on its own labelling of the unlabelled images, and from the generator's labelled samples.
 #   The benchmark (BENCHMARKS.md, "Triple-GAN and DRAGAN") measures it against the same network on the
-#   labels alone over three seeds; a single short run like this one moves by a few points from seed to seed.
+#   labels alone over three seeds, at this run's budget (4,000 steps, width 16): 94.1% against 91.8%
+#   (averaged classifiers), +2.2 points, short of the issue's 3; the classifier levels off near 94%
+#   while the baseline swings with the seed (89.8-94.4%), and the same network with every training
+#   digit labelled reaches 97.4%. With the classifier twice as wide (width 32) the labels alone reach
+#   95.0% and the gain is gone (-0.6); at width 8 there is none either. On seed 0, this notebook's, the labels alone already reach 94% at
+#   width 16, so the run above may show no gain at all.
 # - Part of the gain is not adversarial: the authors' classifier loss also minimises the entropy of its
-#   predictions on unlabelled images (`unlabelled_entropy_weight=0.3`); set it to 0 to see what the game alone gives.
+#   predictions on unlabelled images (`unlabelled_entropy_weight=0.3`). Set to 0, the benchmark's classifier
+#   falls to 92.8% over three seeds: the game alone gives +1.0 point over the baseline, the entropy term
+#   another 1.3.
 # - The expectation over C's labels is computed exactly (D sees each unlabelled image with every class),
 #   so no REINFORCE estimator is needed; it costs K discriminator evaluations per unlabelled image.

@@ -45,6 +45,7 @@ def tiny(name, **kwargs):
     ("triple-gan", {"classifier_average": 0.0}, r"classifier_average must be a finite number in \(0, 1\], got 0.0"),
     ("triple-gan", {"pseudo_discriminative_start": -1}, "pseudo_discriminative_start must be an int >= 0, got -1"),
     ("triple-gan", {"unlabelled_entropy_weight": -0.3}, "unlabelled_entropy_weight must be a finite number >= 0, got -0.3"),
+    ("triple-gan", {"argmax_real_weight": 1.5}, r"argmax_real_weight must be a finite number in \[0, 1\], got 1.5"),
     ("wgan-gp", {"latent_dim": 16}, "latent_dim=16 but the generator takes inputs of size 8"),
     ("wgan", {"clip_value": float("inf")}, "clip_value must be a finite number > 0, got inf"),
     ("cgan", {"mismatched_pairs": 1}, "mismatched_pairs must be True or False, got 1"),

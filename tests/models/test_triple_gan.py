@@ -71,6 +71,19 @@ def test_pseudo_discriminative_loss_counts_from_its_start_step():
     assert on > off + 0.5  # + the cross-entropy of an untrained classifier on G's pairs, about log 3
 
 
+def test_argmax_real_weight_moves_the_real_term_to_the_classifiers_argmax_pairs():
+    labelled, labels, unlabelled = next(iter(data()))
+    relabelled = (CLASSES - 1) - labels  # other labels on the same labelled images
+
+    def d_loss(real_labels, **options):
+        return float(tiny(**options).discriminator_step((labelled, real_labels, unlabelled))["d_loss"])
+
+    # the paper's real term reads the labelled pairs; with weight 1 only C's argmax pairs are real
+    assert d_loss(labels) != pytest.approx(d_loss(relabelled), rel=1e-6)
+    assert d_loss(labels, argmax_real_weight=1.0) == pytest.approx(d_loss(relabelled, argmax_real_weight=1.0), rel=1e-6)
+    assert tiny(argmax_real_weight=0.25).get_config()["argmax_real_weight"] == 0.25
+
+
 def test_pair_logits_pair_every_image_with_every_class():
     model = tiny()
     images = tiny_dataset(batch_size=2, batches=1, size=SIZE)
