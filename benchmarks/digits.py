@@ -83,7 +83,8 @@ def main():
 
     classifier = train_digits_classifier(image_size=args.image_size, channels=1)
     lines = [f"Digits at {args.image_size}x{args.image_size}, width {args.width}, batch 64, {args.steps} generator "
-             f"steps per variant, paper optimizers (departures noted below the table); 1,000 samples scored by a classifier with held-out accuracy "
+             f"steps per variant, paper optimizers (departures noted below the table); 1,000 samples scored by a "
+             f"classifier with held-out accuracy "
              f"{classifier.test_accuracy:.3f} (real-vs-real Frechet floor {classifier.real_floor:.2f}).", "",
              "| variant | train s | classes covered | KL to uniform | Frechet distance | label accuracy |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -98,7 +99,8 @@ def main():
         kwargs = {"num_classes": 10} if conditional else {}
         options = NETWORK_OPTIONS.get(name, {})
         networks = cls.default_networks(args.image_size, 1, width=args.width, **kwargs, **options)
-        settings, optimizers, description = ({}, {}, "") if args.paper_settings else short_run_settings(name, args.steps)
+        paper = args.paper_settings
+        settings, optimizers, description = ({}, {}, "") if paper else short_run_settings(name, args.steps)
         if args.critic_steps is not None:
             settings["critic_steps"] = args.critic_steps
             description += f"; --critic-steps {args.critic_steps}"
