@@ -36,8 +36,9 @@ def export_generator(model, path, format="savedmodel"):
       `{"images": ...}`, plus `keras_gans_export.json` (input name and shape, latent size,
       number of classes and their names, image shape), which `keras-gans sample` reads. It needs only TensorFlow to run:
       neither Keras nor keras_gans.
-    - `"onnx"`: a `.onnx` file with inputs `z` (and `labels`) and output `images`, written
-      by Keras' own exporter (`Model.export(format="onnx")`, through tf2onnx) and run by
+    - `"onnx"`: a `.onnx` file with the SavedModel's inputs (`z`, and `labels`, and BigGAN's
+      `truncation`) and output `images`, written by Keras' own exporter
+      (`Model.export(format="onnx")` of the `serve` function, through tf2onnx) and run by
       onnxruntime; the description above is in its `metadata_props` under
       `keras_gans_export`. Needs the `onnx` extra: `pip install "keras-gans[onnx]"`.
     - `"tflite"`: a `.tflite` file converted by `tf.lite.TFLiteConverter` from the very
@@ -163,16 +164,32 @@ def _write_savedmodel(served, folder):
         json.dump(served.description, f, indent=2)
 
 
+class _ServedModel(keras.Model):
+    """The export's `serve` as a Keras model: the served inputs, mapped by the model's `serving_inputs`, to images.
+
+    Keras' ONNX exporter exports a model's call; the generator's own call would take only
+    the generator's inputs, not what the export serves (BigGAN's truncation threshold,
+    redrawn in the graph before the generator runs).
+    """
+
+    def __init__(self, served):
+        super().__init__(name=f"served_{served.generator.name}")
+        self.generator = served.generator
+        self.serve = served.function()
+        self.built = True  # nothing of its own to build: the generator is
+
+    def call(self, inputs):
+        return self.serve(*inputs)["images"]
+
+
 def _write_onnx(served, path):
     import onnx
 
-    generator, specs = served.generator, served.specs
-    # Keras' exporter calls the model once with all the inputs: [z, labels] as one argument.
-    signature = [specs] if len(specs) > 1 else specs
+    # Keras' exporter calls the model once with all the inputs as one argument: [z, labels, ...].
     with _quiet_tensorflow_logger(), warnings.catch_warnings():
         # Keras' tf2onnx patch probes `np.object`, and NumPy 2 warns about the probe.
         warnings.filterwarnings("ignore", message=".*np.object.*", category=FutureWarning)
-        generator.export(path, format="onnx", input_signature=signature, verbose=False)
+        _ServedModel(served).export(path, format="onnx", input_signature=[served.specs], verbose=False)
     proto = onnx.load(path)
     # tf2onnx names the output after the graph tensor ("Identity:0"); give it the name
     # the SavedModel's and the TFLite signature's output has.

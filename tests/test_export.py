@@ -78,13 +78,15 @@ def _export_all(names, tmp_path):
         np.save(tmp_path / f"{name}_z.npy", z)
         if labels is not None:
             np.save(tmp_path / f"{name}_labels.npy", labels)
-        jobs[name] = (str(path), labels is not None)
+        # BigGAN's truncation threshold: one above every |z| redraws nothing, so the images are generate's.
+        truncation = 1e9 if "truncation" in [spec.name for spec in model.serving_specs()] else None
+        jobs[name] = (str(path), labels is not None, truncation)
     return expected, jobs
 
 
 ALL_EXPORT = (
     "gan", "acgan", "projection-cgan", "dcgan", "improved-dcgan", "wgan", "sngan", "lsgan", "ragan", "fgan", "lapgan",
-    "stackgan", "cyclegan", "stargan",
+    "stackgan", "cyclegan", "stargan", "sagan", "biggan",
 )
 
 
@@ -96,10 +98,12 @@ def test_every_variant_export_reloads_in_a_fresh_process_with_the_same_images(na
         f"""
         import json, sys, numpy as np, tensorflow as tf
         folder, jobs = {str(tmp_path)!r}, json.loads(sys.argv[1])
-        for name, (path, conditional) in jobs.items():
+        for name, (path, conditional, truncation) in jobs.items():
             inputs = [tf.constant(np.load(f"{{folder}}/{{name}}_z.npy"))]
             if conditional:
                 inputs.append(tf.constant(np.load(f"{{folder}}/{{name}}_labels.npy")))
+            if truncation is not None:
+                inputs.append(tf.constant(truncation, tf.float32))
             loaded = tf.saved_model.load(path)  # held: a temporary would free its variables mid-call
             np.save(f"{{folder}}/{{name}}_out.npy", loaded.serve(*inputs)["images"].numpy())
         print("keras_gans" in sys.modules)
@@ -118,10 +122,11 @@ def test_every_variant_export_reloads_in_a_fresh_process_with_the_same_images(na
 
 
 def _tiny(name):
-    """A tiny model whose generator has random weights and batch-norm statistics of images' scale.
+    """A tiny model whose sampling generator has random weights and batch-norm statistics of images' scale.
 
     A fresh generator's images are within 1e-3 of 0, which any export would match to 1e-4; these
     span most of [-1, 1], and non-trivial moving statistics check that inference mode is exported.
+    The sampling generator is the one exported (BigGAN's EMA copy, not the trained generator).
     """
     from keras_gans.models import VARIANTS
 
@@ -129,7 +134,7 @@ def _tiny(name):
     kwargs = {"num_classes": 3} if cls.conditional else {}
     model = cls(*cls.default_networks(16, 1, latent_dim=8, width=4, **kwargs), seed=0, **kwargs)
     rng = np.random.default_rng(2)
-    for weight in model.generator.weights:
+    for weight in model.sampling_generator.weights:
         shape = tuple(weight.shape)
         if weight.path.endswith(("moving_variance", "gamma")):
             value = rng.uniform(0.5, 1.5, shape)
@@ -163,13 +168,20 @@ def _run_tflite(path, feeds):
 RUNTIMES = {"onnx": _run_onnx, "tflite": _run_tflite}
 
 
-@pytest.mark.parametrize("name", ["wgan-gp", "cgan"], ids=["unconditional", "conditional"])
+# SAGAN: residual blocks, conditional batch norm, self-attention (softmax over positions). BigGAN adds the
+# hierarchical latent's slices, the shared embedding and a third input, the truncation threshold, whose
+# redraw loop (a while loop around random normals) both runtimes must carry; 1e9 redraws nothing, so the
+# images are deterministic and comparable.
+@pytest.mark.parametrize("name", ["wgan-gp", "cgan", "sagan", "biggan"],
+                         ids=["unconditional", "conditional", "sagan", "biggan"])
 def test_onnx_and_tflite_run_in_their_runtime_with_the_savedmodel_images(name, tmp_path):
     import tensorflow as tf
 
     model = _tiny(name)
     z = np.random.default_rng(1).standard_normal((5, 8)).astype("float32")
     feeds = {"z": z} if model.num_classes is None else {"z": z, "labels": np.array([0, 1, 2, 0, 2], "int32")}
+    if name == "biggan":
+        feeds["truncation"] = np.array(1e9, "float32")
     savedmodel = tf.saved_model.load(export_generator(model, tmp_path / "generator"))
     expected = savedmodel.serve(**feeds)["images"].numpy()
     assert np.abs(expected).max() > 0.5  # images, not a constant that any export would match
@@ -184,6 +196,11 @@ def test_onnx_and_tflite_run_in_their_runtime_with_the_savedmodel_images(name, t
         np.testing.assert_allclose(images, expected, atol=1e-4, err_msg=format)
         if metadata is not None:
             assert json.loads(metadata["keras_gans_export"])["num_classes"] == model.num_classes
+        if "truncation" in feeds:  # z far outside [-0.25, 0.25]: the runtime's loop redraws every value
+            far = {**feeds, "z": np.full_like(z, 5.0)}
+            untruncated = RUNTIMES[format](path, far)[0]
+            redrawn = RUNTIMES[format](path, {**far, "truncation": np.array(0.25, "float32")})[0]
+            assert np.isfinite(redrawn).all() and np.abs(redrawn - untruncated).max() > 1e-3, format
     # Nothing but the exports: no staging folder or temporary file left behind.
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["generator", *(f"generator.{f}" for f in formats)])
 
