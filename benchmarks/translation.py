@@ -21,6 +21,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 from _markdown import update_section  # noqa: E402
 
 from keras_gans.data import digit_domains  # noqa: E402
@@ -72,7 +73,7 @@ def run_cyclegan(args, domains, on_eval):
 
 def run_stargan(args, domains, on_eval):
     """StarGAN on all the domains at once: (image, domain) batches mixed, one generator for every target."""
-    from keras_gans.data.domains import digit_domains_channels
+    from keras_gans.data.domains import digit_domain_images
     from keras_gans.models import StarGAN
     from keras_gans.networks import build_stargan_discriminator, build_stargan_generator
 
@@ -84,8 +85,19 @@ def run_stargan(args, domains, on_eval):
     model.compile()  # the paper's Adam(1e-4, 0.5, 0.999), n_critic 5
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, channels=channels, seed=args.seed,
                          domain_labels=True).repeat()
+    held_out = [digit_domain_images(d, size, channels, "test")[0] for d in domains]
+
+    def on_eval_with_classifier(step, translate, train_seconds):
+        # D_cls's accuracy on the held-out real images: whether the domain head has learned the domains
+        # that G's classification term (L_cls^f) asks it to reach.
+        accuracy = [float(np.mean(model.discriminator(x, training=False)[1].numpy().argmax(-1) == k))
+                    for k, x in enumerate(held_out)]
+        print(f"step {step}: D_cls accuracy on real held-out images {np.mean(accuracy):.3f} "
+              f"(per domain {', '.join(f'{a:.3f}' for a in accuracy)})", flush=True)
+        on_eval(step, translate, train_seconds)
+
     model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0,
-              callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval)])
+              callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval_with_classifier)])
 
 
 # name -> function(args, domains, on_eval)
@@ -104,6 +116,8 @@ def main():
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-pair", action="store_true",
+                        help="also print domain/content accuracy and cycle error of each source->target pair")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
     domains = tuple(args.domains.split(","))
@@ -116,6 +130,10 @@ def main():
                    f"{scores['cycle_error']:.3f} | {train_seconds:.0f} |")
             rows.append(row)
             print(row, flush=True)
+            if args.per_pair:
+                pairs = scores["pairs"].items()
+                print("  " + "; ".join(f"{pair} {p['domain_accuracy']:.2f}/{p['content_accuracy']:.2f}/"
+                                       f"{p['cycle_error']:.3f}" for pair, p in pairs), flush=True)
 
         VARIANT_RUNS[name](args, domains, on_eval)
         reference = evaluate_translation(lambda x, t: x, domains, image_size=args.image_size, seed=args.seed)
