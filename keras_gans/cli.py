@@ -355,7 +355,7 @@ def _train_two_domains(args, cls):
     import keras
 
     from keras_gans import data, export_generator, runs
-    from keras_gans.callbacks import LossPlot, NaNGuard, StepTimer
+    from keras_gans.callbacks import FixedNoiseGIF, LossPlot, NaNGuard, StepTimer
 
     channels = args.channels or data.domains.domains_channels(args.dataset)
     info = data.DatasetInfo(args.dataset, channels, None, None, f"two unpaired domains from {args.dataset}")
@@ -371,7 +371,10 @@ def _train_two_domains(args, cls):
     model.compile()
     timer = StepTimer()
     checkpoint = os.path.join(out, "model.keras")
-    callbacks = [timer, NaNGuard(), LossPlot(out, keys=model.metric_names),
+    # The GIF: fixed real images of A then of B, each with its translation and round trip.
+    inputs, domains = _fixed_domain_inputs(dataset)
+    gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, inputs=inputs, input_labels=domains)
+    callbacks = [timer, NaNGuard(), gif, LossPlot(out, keys=model.metric_names),
                  keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
                  keras.callbacks.BackupAndRestore(os.path.join(out, runs.BACKUP), double_checkpoint=True,
                                                   delete_checkpoint=False)]
@@ -504,6 +507,19 @@ def _fixed_inputs(dataset, count=8):
     return batch.numpy()[:count], None
 
 
+def _fixed_domain_inputs(dataset, count=4):
+    """Up to `count` images of each domain from the first batches of `(x_a, x_b)` data, and their domains (0, 1)."""
+    import numpy as np
+
+    parts = ([], [])
+    for batch in dataset.take(count):
+        for part, images in zip(parts, batch):
+            part.extend(images.numpy()[: count - len(part)])
+        if min(map(len, parts)) >= count:
+            break
+    return np.stack(parts[0] + parts[1]), np.repeat([0, 1], [len(parts[0]), len(parts[1])])
+
+
 def _write_report(args, out, model, info, resume_epoch, dataset, history, timer, best, wall):
     from keras_gans.report import write_report
 
@@ -519,14 +535,14 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
     }
     if hasattr(model, "classifier"):
         artifacts["Classifier SavedModel (serve: images -> class probabilities, labels)"] = "classifier/"
-    if model.generator_input != "latent":  # translators: no latent GIF or best samples; both directions exported
-        artifacts = {label: name for label, name in artifacts.items() if os.path.exists(os.path.join(out, name))}
-        if model.two_domains:
+    if model.generator_input != "latent":  # translators: a GIF of fixed inputs, no best samples
+        artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
+                     for label, name in artifacts.items()
+                     if os.path.exists(os.path.join(out, name)) and name != "generator/"}
+        if model.two_domains:  # both directions exported
             artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
             artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
         else:  # StarGAN: one generator for every target domain
-            artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
-                         for label, name in artifacts.items() if name != "generator/"}
             artifacts["Generator SavedModel (serve: images, target labels -> translations)"] = "generator/"
     generator_steps, critic_steps = int(model.g_optimizer.iterations), model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans import cli
+from keras_gans.images import DISPLAY_TILE
 
 TINY = ["--dataset", "digits", "--image-size", "16", "--width", "4", "--latent-dim", "8", "--epochs", "2",
         "--steps-per-epoch", "2", "--critic-steps", "2", "--batch-size", "16", "--verbose", "0"]
@@ -222,9 +223,18 @@ def test_every_variant_trains_by_name(variant, tmp_path):
     if VARIANTS[variant].generator_input == "images":  # translators train on the digit domains
         args[args.index("digits")] = "digits-domains"
     if VARIANTS[variant].two_domains:  # two unpaired domains; both directions exported
-        written = written - {"training.gif"} | {"inverse_generator"}
+        written |= {"inverse_generator"}
     assert cli.main(args) == 0
     assert written <= set(os.listdir(out))
+    gif = iio.imread(out / "training.gif", index=None)
+    assert gif.shape[0] == 2  # before training and after the one epoch
+    if VARIANTS[variant].generator_input == "images":
+        # Fixed real inputs, a row each: the input, then StarGAN's translation to each of its 3 digit domains,
+        # or CycleGAN's translation and round trip (4 inputs of A, then 4 of B).
+        columns, rows = (4, 8) if variant == "stargan" else (3, 8)
+        frame = iio.imread(sorted((out / "frames").iterdir())[-1])
+        assert frame.shape[1] == columns * DISPLAY_TILE + (columns + 1) * 2
+        assert frame.shape[0] > rows * DISPLAY_TILE + (rows + 1) * 2
 
 
 def test_celeba_from_a_folder_with_lr_frames_and_channels(tmp_path):
