@@ -63,7 +63,7 @@ def run_cyclegan(args, domains, on_eval):
 
     model = CycleGAN(generator("generator"), discriminator("discriminator_y"), generator("inverse_generator"),
                      discriminator("discriminator_x"), seed=args.seed, total_steps=args.steps,
-                     identity_weight=args.identity_weight)
+                     **_identity(args))
     model.compile()
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, seed=args.seed).repeat()
     translate = lambda images, target: model.translate(images, ("b_to_a", "a_to_b")[target])  # noqa: E731
@@ -81,7 +81,7 @@ def run_stargan(args, domains, on_eval):
     size, channels, count = args.image_size, digit_domains_channels(domains), len(domains)
     model = StarGAN(build_stargan_generator(size, channels, count, width=args.width, blocks=args.blocks),
                     build_stargan_discriminator(size, channels, count, width=args.width),
-                    num_classes=count, class_names=domains, seed=args.seed)
+                    num_classes=count, class_names=domains, seed=args.seed, **_identity(args))
     model.compile()  # the paper's Adam(1e-4, 0.5, 0.999), n_critic 5
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, channels=channels, seed=args.seed,
                          domain_labels=True).repeat()
@@ -100,6 +100,17 @@ def run_stargan(args, domains, on_eval):
               callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval_with_classifier)])
 
 
+def _identity(args):
+    """identity_weight=--identity-weight if given; else the variant's default (CycleGAN 0.5, StarGAN 0)."""
+    return {} if args.identity_weight is None else {"identity_weight": args.identity_weight}
+
+
+def _identity_text(args):
+    if args.identity_weight is None:
+        return "the variants' defaults (CycleGAN 0.5 lambda, StarGAN 0)"
+    return f"{args.identity_weight} lambda (lambda_rec for StarGAN)"
+
+
 # name -> function(args, domains, on_eval)
 VARIANT_RUNS = {"cyclegan": run_cyclegan, "stargan": run_stargan}
 
@@ -112,7 +123,8 @@ def main():
     parser.add_argument("--width", type=int, default=8, help="filters of the first convolutions")
     parser.add_argument("--blocks", type=int, default=3, help="residual blocks of ResNet generators")
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--identity-weight", type=float, default=0.5, help="CycleGAN's identity term, times lambda")
+    parser.add_argument("--identity-weight", type=float, default=None,
+                        help="the identity term, times lambda (lambda_rec); default: CycleGAN 0.5, StarGAN 0 (the papers)")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
@@ -140,7 +152,7 @@ def main():
     lines = [
         f"Digit domains {' vs '.join(domains)} at {args.image_size}x{args.image_size}, batch {args.batch_size} "
         f"per domain, ResNet generators of width {args.width} with {args.blocks} blocks, PatchGAN discriminators, "
-        f"CycleGAN identity weight {args.identity_weight} lambda, "
+        f"identity weight {_identity_text(args)}, "
         f"paper optimizers (learning rate constant for half the steps, then linearly to 0), seed {args.seed}. "
         f"Held-out digits: real images score domain accuracy {reference['real_domain_accuracy']:.3f} and content "
         f"accuracy {reference['real_content_accuracy']:.3f} (the ceilings). Targets: domain >= 0.95, content >= 0.90.",

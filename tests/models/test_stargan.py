@@ -189,6 +189,24 @@ def test_reconstruction_term_maps_the_translation_back_with_the_original_labels(
     assert float(metrics["g_rec"]) == pytest.approx(float(losses.reconstruction_loss(images, back)), rel=1e-5)
 
 
+def test_identity_term_is_off_by_default_and_weighted_by_a_fraction_of_lambda_rec():
+    images, labels = next(iter(dataset()))
+    model = tiny()
+    model.compile()
+    assert model.identity_weight == 0.0 and float(model.generator_step((images, labels))["g_id"]) == 0.0
+    with pytest.raises(ValueError, match="identity_weight"):
+        tiny(identity_weight=-1.0)
+    # g_id = E|G(x, c') - x|_1 with the original labels, and it enters L_G times identity_weight * lambda_rec.
+    with_identity, without = tiny(identity_weight=0.5), tiny()
+    for model in (with_identity, without):
+        model.compile()
+    metrics, plain = with_identity.generator_step((images, labels)), without.generator_step((images, labels))
+    same = tiny()  # the weights both models had before their step
+    g_id = losses.identity_loss(images, same.generator([images, labels], training=True))
+    assert float(metrics["g_id"]) == pytest.approx(float(g_id), rel=1e-5)
+    assert float(metrics["g_loss"] - plain["g_loss"]) == pytest.approx(0.5 * 10.0 * float(g_id), rel=1e-4)
+
+
 @pytest.mark.parametrize("multi_label", [pytest.param(False, marks=pytest.mark.large), True], ids=["domains", "attributes"])
 def test_round_trip_and_export(multi_label, tmp_path):
     model = tiny(multi_label)
