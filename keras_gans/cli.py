@@ -371,8 +371,11 @@ def _train_two_domains(args, cls):
     model.compile()
     timer = StepTimer()
     checkpoint = os.path.join(out, "model.keras")
-    # The GIF: fixed real images of A then of B, each with its translation and round trip.
-    inputs, domains = _fixed_domain_inputs(dataset)
+    # The GIF: fixed real images of A then of B, each with its translation and round trip; drawn
+    # with the run's own seed, so that a resumed run (reshuffled by data_seed) shows the same ones.
+    fixed = dataset if plan.epoch == 0 else data.load_domains(
+        args.dataset, image_size=args.image_size, batch_size=args.batch_size, channels=channels, seed=args.seed, **given)
+    inputs, domains = _fixed_domain_inputs(fixed)
     gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, inputs=inputs, input_labels=domains)
     callbacks = [timer, NaNGuard(), gif, LossPlot(out, keys=model.metric_names),
                  keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
