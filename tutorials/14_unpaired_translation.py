@@ -344,11 +344,12 @@ print(f"{'real held-out images':<32} {star_scores['real_domain_accuracy']:>10.3f
 # - A low cycle error does not prove the content was kept. Trained on white-on-black vs
 #   black-on-white digits (the polarity reversed) with the same networks, CycleGAN reaches domain
 #   accuracy 1.0 and a cycle error near 0.1, yet the digits classifier reads the right digit in
-#   only 1-8% of translations (BENCHMARKS.md): $G$ draws *some* black-on-white digit and hides
-#   what $F$ needs to undo it in faint detail (Chu, Zhmoginov, Sandler, *CycleGAN, a Master of
-#   Steganography*, 2017, arXiv:1712.02950). The identity term makes it worse there, since
-#   "leave a black-on-white digit alone" and "reverse the polarity" disagree pixel by pixel; for
-#   the colour pair above the two agree.
+#   only 1-2% of translations with the identity term and at most about half without it, in our
+#   runs (BENCHMARKS.md): $G$ draws *some* black-on-white digit and hides what $F$ needs to undo
+#   it in faint detail (Chu, Zhmoginov, Sandler, *CycleGAN, a Master of Steganography*, 2017,
+#   arXiv:1712.02950). The identity term makes it worse there, since "leave a black-on-white digit
+#   alone" and "reverse the polarity" disagree pixel by pixel; for the colour pair above the two
+#   agree.
 # - The same model runs on your folders and zips (`trainA/`, `trainB/`), on
 #   `tfds:cycle_gan/<name>`, and from the command line; `export_generator(model)` and
 #   `export_generator(model.inverse())` write both directions as image → image SavedModels.
