@@ -314,15 +314,7 @@ def train(args):
     options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
-    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
-        dataset = data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
-                                     channels=args.channels, seed=runs.data_seed(args.seed, plan.epoch),
-                                     domain_labels=True)
-    else:
-        dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
-                        image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
-                        **({"with_labels": True} if cls.conditional and not info.multi_label else {}),
-                        **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
+    dataset = _training_data(data, args, cls, info, runs.data_seed(args.seed, plan.epoch))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
     info = _dataset_info(data, args)
     networks = cls.default_networks(args.image_size, args.channels or info.channels, latent_dim=args.latent_dim,
@@ -331,7 +323,11 @@ def train(args):
     model = cls(*networks, seed=args.seed, **_class_params(args, cls, info))
     model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
-    callbacks, best = _callbacks(args, model, out, info, timer, dataset)
+    # A translator's GIF shows real images drawn with the run's own seed: the same after a resume,
+    # whose data is reshuffled (runs.data_seed).
+    fixed = dataset if plan.epoch == 0 or model.generator_input == "latent" else \
+        _training_data(data, args, cls, info, args.seed)
+    callbacks, best = _callbacks(args, model, out, info, timer, fixed)
     # Every input has passed its checks: only now is anything written into --out.
     runs.start_run(out, plan, options)
     started = time.perf_counter()
@@ -343,6 +339,16 @@ def train(args):
     if hasattr(model, "classifier"):
         export_classifier(model, os.path.join(out, "classifier"))
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, best, wall)
+
+
+def _training_data(data, args, cls, info, seed):
+    """The batches `train` fits on, shuffled by `seed`."""
+    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
+        return data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
+                                  channels=args.channels, seed=seed, domain_labels=True)
+    return _load(data, args.dataset, args, seed=seed, image_size=args.image_size, batch_size=args.batch_size,
+                 channels=args.channels, **({"with_labels": True} if cls.conditional and not info.multi_label else {}),
+                 **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
 
 
 def _train_two_domains(args, cls):

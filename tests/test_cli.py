@@ -237,10 +237,20 @@ def test_every_variant_trains_by_name(variant, tmp_path):
         assert frame.shape[0] > rows * DISPLAY_TILE + (rows + 1) * 2
 
 
-def test_cyclegan_gif_shows_the_same_inputs_after_resume(tmp_path):
+def _translators():
+    from keras_gans.models import VARIANTS
+
+    return [name for name in cli.VARIANTS if VARIANTS[name].generator_input == "images"]
+
+
+TRANSLATORS = _translators()
+
+
+@pytest.mark.parametrize("variant", TRANSLATORS)
+def test_translator_gif_shows_the_same_inputs_after_resume(variant, tmp_path):
     # A resumed run reshuffles its data (runs.data_seed); the GIF's fixed inputs are drawn with the run's seed.
-    out = tmp_path / "cyclegan"
-    args = ["train", "cyclegan", *TINY, "--steps-per-epoch", "1", "--out", str(out)]
+    out = tmp_path / variant
+    args = ["train", variant, *TINY, "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
     args[args.index("digits")] = "digits-domains"
     args[args.index("--epochs") + 1] = "1"
     assert cli.main(args) == 0
@@ -248,7 +258,7 @@ def test_cyclegan_gif_shows_the_same_inputs_after_resume(tmp_path):
     assert cli.main([*args, "--resume"]) == 0
     frames = [iio.imread(path) for path in sorted((out / "frames").iterdir())]
     assert len(frames) == 3
-    rows = 8 * DISPLAY_TILE + 9 * 2  # the grid below the caption: 4 inputs of A, 4 of B
+    rows = 8 * DISPLAY_TILE + 9 * 2  # the grid below the caption: 8 inputs (CycleGAN: 4 of A, 4 of B)
     inputs = [frame[-rows:, : DISPLAY_TILE + 4] for frame in frames]  # the first column and its borders
     np.testing.assert_array_equal(inputs[0], inputs[2])
 
