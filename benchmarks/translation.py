@@ -21,6 +21,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 from _markdown import update_section  # noqa: E402
 
 from keras_gans.data import digit_domains  # noqa: E402
@@ -62,7 +63,7 @@ def run_cyclegan(args, domains, on_eval):
 
     model = CycleGAN(generator("generator"), discriminator("discriminator_y"), generator("inverse_generator"),
                      discriminator("discriminator_x"), seed=args.seed, total_steps=args.steps,
-                     identity_weight=args.identity_weight)
+                     **_identity(args))
     model.compile()
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, seed=args.seed).repeat()
     translate = lambda images, target: model.translate(images, ("b_to_a", "a_to_b")[target])  # noqa: E731
@@ -72,7 +73,7 @@ def run_cyclegan(args, domains, on_eval):
 
 def run_stargan(args, domains, on_eval):
     """StarGAN on all the domains at once: (image, domain) batches mixed, one generator for every target."""
-    from keras_gans.data.domains import digit_domains_channels
+    from keras_gans.data.domains import digit_domain_images
     from keras_gans.models import StarGAN
     from keras_gans.networks import build_stargan_discriminator, build_stargan_generator
 
@@ -80,12 +81,34 @@ def run_stargan(args, domains, on_eval):
     size, channels, count = args.image_size, digit_domains_channels(domains), len(domains)
     model = StarGAN(build_stargan_generator(size, channels, count, width=args.width, blocks=args.blocks),
                     build_stargan_discriminator(size, channels, count, width=args.width),
-                    num_classes=count, class_names=domains, seed=args.seed)
+                    num_classes=count, class_names=domains, seed=args.seed, **_identity(args))
     model.compile()  # the paper's Adam(1e-4, 0.5, 0.999), n_critic 5
     data = digit_domains(domains, image_size=size, batch_size=args.batch_size, channels=channels, seed=args.seed,
                          domain_labels=True).repeat()
+    held_out = [digit_domain_images(d, size, channels, "test")[0] for d in domains]
+
+    def on_eval_with_classifier(step, translate, train_seconds):
+        # D_cls's accuracy on the held-out real images: whether the domain head has learned the domains
+        # that G's classification term (L_cls^f) asks it to reach.
+        accuracy = [float(np.mean(model.discriminator(x, training=False)[1].numpy().argmax(-1) == k))
+                    for k, x in enumerate(held_out)]
+        print(f"step {step}: D_cls accuracy on real held-out images {np.mean(accuracy):.3f} "
+              f"(per domain {', '.join(f'{a:.3f}' for a in accuracy)})", flush=True)
+        on_eval(step, translate, train_seconds)
+
     model.fit(data, epochs=1, steps_per_epoch=args.steps, verbose=0,
-              callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval)])
+              callbacks=[_Evaluate(args.eval_every, model.translate_to, on_eval_with_classifier)])
+
+
+def _identity(args):
+    """identity_weight=--identity-weight if given; else the variant's default (CycleGAN 0.5, StarGAN 0)."""
+    return {} if args.identity_weight is None else {"identity_weight": args.identity_weight}
+
+
+def _identity_text(args):
+    if args.identity_weight is None:
+        return "the variants' defaults (CycleGAN 0.5 lambda, StarGAN 0)"
+    return f"{args.identity_weight} lambda (lambda_rec for StarGAN)"
 
 
 # name -> function(args, domains, on_eval)
@@ -100,10 +123,13 @@ def main():
     parser.add_argument("--width", type=int, default=8, help="filters of the first convolutions")
     parser.add_argument("--blocks", type=int, default=3, help="residual blocks of ResNet generators")
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--identity-weight", type=float, default=0.5, help="CycleGAN's identity term, times lambda")
+    parser.add_argument("--identity-weight", type=float, default=None,
+                        help="the identity term, times lambda (lambda_rec); default: CycleGAN 0.5, StarGAN 0 (the papers)")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-pair", action="store_true",
+                        help="also print domain/content accuracy and cycle error of each source->target pair")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
     domains = tuple(args.domains.split(","))
@@ -116,13 +142,17 @@ def main():
                    f"{scores['cycle_error']:.3f} | {train_seconds:.0f} |")
             rows.append(row)
             print(row, flush=True)
+            if args.per_pair:
+                pairs = scores["pairs"].items()
+                print("  " + "; ".join(f"{pair} {p['domain_accuracy']:.2f}/{p['content_accuracy']:.2f}/"
+                                       f"{p['cycle_error']:.3f}" for pair, p in pairs), flush=True)
 
         VARIANT_RUNS[name](args, domains, on_eval)
         reference = evaluate_translation(lambda x, t: x, domains, image_size=args.image_size, seed=args.seed)
     lines = [
         f"Digit domains {' vs '.join(domains)} at {args.image_size}x{args.image_size}, batch {args.batch_size} "
         f"per domain, ResNet generators of width {args.width} with {args.blocks} blocks, PatchGAN discriminators, "
-        f"CycleGAN identity weight {args.identity_weight} lambda, "
+        f"identity weight {_identity_text(args)}, "
         f"paper optimizers (learning rate constant for half the steps, then linearly to 0), seed {args.seed}. "
         f"Held-out digits: real images score domain accuracy {reference['real_domain_accuracy']:.3f} and content "
         f"accuracy {reference['real_content_accuracy']:.3f} (the ceilings). Targets: domain >= 0.95, content >= 0.90.",

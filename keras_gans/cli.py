@@ -328,15 +328,7 @@ def train(args):
     options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
-    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
-        dataset = data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
-                                     channels=args.channels, seed=runs.data_seed(args.seed, plan.epoch),
-                                     domain_labels=True)
-    else:
-        dataset = _load(data, args.dataset, args, seed=runs.data_seed(args.seed, plan.epoch),
-                        image_size=args.image_size, batch_size=args.batch_size, channels=args.channels,
-                        **({"with_labels": True} if cls.conditional and not info.multi_label else {}),
-                        **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
+    dataset = _training_data(data, args, cls, info, runs.data_seed(args.seed, plan.epoch))
     # Asked again after loading: a tfds dataset's class names come with its prepared files.
     info = _dataset_info(data, args)
     table = _class_embeddings(args, cls)
@@ -348,7 +340,11 @@ def train(args):
                 **({"class_embeddings": table} if table is not None else {}))
     model.compile()  # the paper's optimizers for every player; --lr is set by a callback (see _callbacks)
     timer = StepTimer()
-    callbacks, best = _callbacks(args, model, out, info, timer, dataset)
+    # A translator's GIF shows real images drawn with the run's own seed: the same after a resume,
+    # whose data is reshuffled (runs.data_seed).
+    fixed = dataset if plan.epoch == 0 or model.generator_input == "latent" else \
+        _training_data(data, args, cls, info, args.seed)
+    callbacks, best = _callbacks(args, model, out, info, timer, fixed)
     # Every input has passed its checks: only now is anything written into --out.
     runs.start_run(out, plan, options)
     started = time.perf_counter()
@@ -362,6 +358,16 @@ def train(args):
     return _write_report(args, out, model, info, plan.epoch, dataset, history, timer, best, wall)
 
 
+def _training_data(data, args, cls, info, seed):
+    """The batches `train` fits on, shuffled by `seed`."""
+    if args.dataset.lower() == "digits-domains":  # StarGAN: (images, domain) batches of all domains mixed
+        return data.digit_domains(_digit_domain_names(args), image_size=args.image_size, batch_size=args.batch_size,
+                                  channels=args.channels, seed=seed, domain_labels=True)
+    return _load(data, args.dataset, args, seed=seed, image_size=args.image_size, batch_size=args.batch_size,
+                 channels=args.channels, **({"with_labels": True} if cls.conditional and not info.multi_label else {}),
+                 **({"labels_per_class": args.labels_per_class} if cls.semi_supervised else {}))
+
+
 def _train_two_domains(args, cls):
     """`train` for a variant of two unpaired domains: `data.load_domains`, no latent-drawing callbacks.
 
@@ -372,7 +378,7 @@ def _train_two_domains(args, cls):
     import keras
 
     from keras_gans import data, export_generator, runs
-    from keras_gans.callbacks import LossPlot, NaNGuard, StepTimer
+    from keras_gans.callbacks import FixedNoiseGIF, LossPlot, NaNGuard, StepTimer
 
     channels = args.channels or data.domains.domains_channels(args.dataset)
     info = data.DatasetInfo(args.dataset, channels, None, None, f"two unpaired domains from {args.dataset}")
@@ -388,7 +394,13 @@ def _train_two_domains(args, cls):
     model.compile()
     timer = StepTimer()
     checkpoint = os.path.join(out, "model.keras")
-    callbacks = [timer, NaNGuard(), LossPlot(out, keys=model.metric_names),
+    # The GIF: fixed real images of A then of B, each with its translation and round trip; drawn
+    # with the run's own seed, so that a resumed run (reshuffled by data_seed) shows the same ones.
+    fixed = dataset if plan.epoch == 0 else data.load_domains(
+        args.dataset, image_size=args.image_size, batch_size=args.batch_size, channels=channels, seed=args.seed, **given)
+    inputs, domains = _fixed_domain_inputs(fixed)
+    gif = FixedNoiseGIF(out, every_n_epochs=args.frame_every, inputs=inputs, input_labels=domains)
+    callbacks = [timer, NaNGuard(), gif, LossPlot(out, keys=model.metric_names),
                  keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: runs.save_atomically(model, checkpoint)),
                  keras.callbacks.BackupAndRestore(os.path.join(out, runs.BACKUP), double_checkpoint=True,
                                                   delete_checkpoint=False)]
@@ -545,6 +557,19 @@ def _fixed_inputs(dataset, count=8):
     return batch.numpy()[:count], None
 
 
+def _fixed_domain_inputs(dataset, count=4):
+    """Up to `count` images of each domain from the first batches of `(x_a, x_b)` data, and their domains (0, 1)."""
+    import numpy as np
+
+    parts = ([], [])
+    for batch in dataset.take(count):
+        for part, images in zip(parts, batch):
+            part.extend(images.numpy()[: count - len(part)])
+        if min(map(len, parts)) >= count:
+            break
+    return np.stack(parts[0] + parts[1]), np.repeat([0, 1], [len(parts[0]), len(parts[1])])
+
+
 def _write_report(args, out, model, info, resume_epoch, dataset, history, timer, best, wall):
     from keras_gans.report import write_report
 
@@ -560,14 +585,14 @@ def _write_report(args, out, model, info, resume_epoch, dataset, history, timer,
     }
     if hasattr(model, "classifier"):
         artifacts["Classifier SavedModel (serve: images -> class probabilities, labels)"] = "classifier/"
-    if model.generator_input != "latent":  # translators: no latent GIF or best samples; both directions exported
-        artifacts = {label: name for label, name in artifacts.items() if os.path.exists(os.path.join(out, name))}
-        if model.two_domains:
+    if model.generator_input != "latent":  # translators: a GIF of fixed inputs, no best samples
+        artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
+                     for label, name in artifacts.items()
+                     if os.path.exists(os.path.join(out, name)) and name != "generator/"}
+        if model.two_domains:  # both directions exported
             artifacts["Generator SavedModel (serve: images of A -> B)"] = "generator/"
             artifacts["Inverse generator SavedModel (serve: images of B -> A)"] = "inverse_generator/"
         else:  # StarGAN: one generator for every target domain
-            artifacts = {label.replace("fixed noise", "fixed inputs and their translations"): name
-                         for label, name in artifacts.items() if name != "generator/"}
             artifacts["Generator SavedModel (serve: images, target labels -> translations)"] = "generator/"
     generator_steps, critic_steps = model.generator_steps, model.critic_steps
     timed_steps = len(timer.step_seconds) + (timer.first_step_seconds is not None)

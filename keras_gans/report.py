@@ -31,6 +31,7 @@ READING_GUIDE = {
     "g_cls": "StarGAN: D_cls's domain loss on translations with their target labels (lower: translations look "
     "like their target domain to D)",
     "g_rec": "StarGAN: E|G(G(x, c), c') - x|, the round trip's L1 before its weight lambda_rec",
+    "g_id": "StarGAN: E|G(x, c') - x|, the identity term's L1 before its weight (0 when identity_weight is 0)",
     "g_loss": "generator loss of the variant (e.g. -E[D(G(z))] for the Wasserstein and hinge variants, "
     "-E[log D(G(z))] for the non-saturating ones); read its trend next to d_loss, not its level alone",
 }

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from keras_gans import cli
+from keras_gans.images import DISPLAY_TILE
 
 TINY = ["--dataset", "digits", "--image-size", "16", "--width", "4", "--latent-dim", "8", "--epochs", "2",
         "--steps-per-epoch", "2", "--critic-steps", "2", "--batch-size", "16", "--verbose", "0"]
@@ -222,9 +223,44 @@ def test_every_variant_trains_by_name(variant, tmp_path):
     if VARIANTS[variant].generator_input == "images":  # translators train on the digit domains
         args[args.index("digits")] = "digits-domains"
     if VARIANTS[variant].two_domains:  # two unpaired domains; both directions exported
-        written = written - {"training.gif"} | {"inverse_generator"}
+        written |= {"inverse_generator"}
     assert cli.main(args) == 0
     assert written <= set(os.listdir(out))
+    gif = iio.imread(out / "training.gif", index=None)
+    assert gif.shape[0] == 2  # before training and after the one epoch
+    if VARIANTS[variant].generator_input == "images":
+        # Fixed real inputs, a row each: the input, then StarGAN's translation to each of its 3 digit domains,
+        # or CycleGAN's translation and round trip (4 inputs of A, then 4 of B).
+        columns, rows = (4, 8) if variant == "stargan" else (3, 8)
+        frame = iio.imread(sorted((out / "frames").iterdir())[-1])
+        assert frame.shape[1] == columns * DISPLAY_TILE + (columns + 1) * 2
+        assert frame.shape[0] > rows * DISPLAY_TILE + (rows + 1) * 2
+
+
+def _translators():
+    from keras_gans.models import VARIANTS
+
+    return [name for name in cli.VARIANTS if VARIANTS[name].generator_input == "images"]
+
+
+TRANSLATORS = _translators()
+
+
+@pytest.mark.parametrize("variant", TRANSLATORS)
+def test_translator_gif_shows_the_same_inputs_after_resume(variant, tmp_path):
+    # A resumed run reshuffles its data (runs.data_seed); the GIF's fixed inputs are drawn with the run's seed.
+    out = tmp_path / variant
+    args = ["train", variant, *TINY, "--steps-per-epoch", "1", "--critic-steps", "1", "--out", str(out)]
+    args[args.index("digits")] = "digits-domains"
+    args[args.index("--epochs") + 1] = "1"
+    assert cli.main(args) == 0
+    args[args.index("--epochs") + 1] = "2"
+    assert cli.main([*args, "--resume"]) == 0
+    frames = [iio.imread(path) for path in sorted((out / "frames").iterdir())]
+    assert len(frames) == 3
+    rows = 8 * DISPLAY_TILE + 9 * 2  # the grid below the caption: 8 inputs (CycleGAN: 4 of A, 4 of B)
+    inputs = [frame[-rows:, : DISPLAY_TILE + 4] for frame in frames]  # the first column and its borders
+    np.testing.assert_array_equal(inputs[0], inputs[2])
 
 
 def test_celeba_from_a_folder_with_lr_frames_and_channels(tmp_path):

@@ -52,8 +52,9 @@ class FixedNoiseGIF(keras.callbacks.Callback):
 
     Image-to-image models (CycleGAN, StarGAN) are given fixed real `inputs` instead of
     latents: each frame has one row per input, the input first and then its translations,
-    one column for each of `model.translation_targets(input_labels)` (one for an
-    unconditional translator; one per target domain for StarGAN). The caption names the
+    the columns of `model.translation_columns(inputs, input_labels)` (one per target
+    domain for StarGAN; the translation and the round trip for CycleGAN, whose
+    `input_labels` say each input's domain, 0 for A and 1 for B). The caption names the
     columns.
 
     Args:
@@ -77,7 +78,8 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         inputs: fixed real images (N, H, W, C) in [-1, 1] for an image-to-image model, in
             place of latents (`num_images`, `seed` and `labels` are then unused).
         input_labels: the inputs' own labels, for a conditional translator whose targets
-            depend on them (StarGAN's attribute vectors).
+            depend on them (StarGAN's attribute vectors), or their domains (CycleGAN: 0 for
+            A, 1 for B; None: all A).
 
     Example:
     >>> import os, tempfile, numpy as np
@@ -272,16 +274,11 @@ class FixedNoiseGIF(keras.callbacks.Callback):
         return DISPLAY_TILE if not side else side * -(-DISPLAY_TILE // side)
 
     def _render_translations(self, caption):
-        """Rows of [input, its translation to each target]."""
-        targets = self.model.translation_targets(self.input_labels, count=len(self.inputs))
-        columns = [self.inputs] + [
-            keras.ops.convert_to_numpy(
-                self.model.generate(self.inputs) if labels is None else self.model.generate(self.inputs, labels=labels)
-            )
-            for _, labels in targets
-        ]
+        """Rows of [input, its translations], the columns the model names (`translation_columns`)."""
+        translations = self.model.translation_columns(self.inputs, self.input_labels)
+        columns = [self.inputs] + [keras.ops.convert_to_numpy(images) for _, images in translations]
         grid = np.stack(columns, axis=1).reshape((-1, *self.inputs.shape[1:]))
-        names = ["input"] + [name or "translated" for name, _ in targets]
+        names = ["input"] + [name for name, _ in translations]
         caption += f" · columns: {', '.join(names)}"
         return add_caption(image_grid(grid, rows=len(self.inputs), cols=len(columns), min_tile=DISPLAY_TILE), caption)
 

@@ -42,6 +42,7 @@ _LABELS = {
     "d_cls": "domain loss on real (D)",
     "g_cls": "domain loss on translations (G)",
     "g_rec": "reconstruction (L1)",
+    "g_id": "identity (L1)",
 }
 
 

@@ -77,6 +77,19 @@ class SamplingMixin:
             columns.append((name, target))
         return columns
 
+    def translation_columns(self, images, labels=None):
+        """`[(name, translations)]`: what the GIF callback shows of fixed real `images`, one column each.
+
+        By default one column per `translation_targets(labels)`: the images translated to
+        each target (`generate`). A variant whose translations need more than labels
+        (CycleGAN's two directions) overrides it.
+        """
+        targets = self.translation_targets(labels, count=len(images))
+        return [
+            (name or "translated", self.generate(images) if target is None else self.generate(images, labels=target))
+            for name, target in targets
+        ]
+
     def serving_inputs(self, inputs):
         """The sampling generator's inputs from an export's inputs (a list in `serving_specs` order).
 

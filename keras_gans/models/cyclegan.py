@@ -1,6 +1,7 @@
 """CycleGAN: unpaired image-to-image translation with cycle consistency (Zhu et al. 2017)."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -227,6 +228,23 @@ class CycleGAN(BaseGAN):
         direction = _validation.one_of("direction", direction, DIRECTIONS)
         return self.generate(images, batch_size=batch_size) if direction == "a_to_b" else \
             self.inverse().generate(images, batch_size=batch_size)
+
+    def translation_columns(self, images, labels=None):
+        """`[("translated", ...), ("round trip", ...)]` of images of A (label 0) and B (label 1).
+
+        An image of A shows G(x) and F(G(x)), one of B F(y) and G(F(y)); `labels` None: all of A.
+        The GIF callback's columns (`keras_gans.callbacks.FixedNoiseGIF`).
+        """
+        images = np.asarray(images, "float32")
+        if labels is not None and (np.shape(labels) != (len(images),) or not np.isin(labels, (0, 1)).all()):
+            raise ValueError(f"labels must be {len(images)} domains, 0 (A) or 1 (B), got {labels!r}")
+        of_b = np.zeros(len(images), bool) if labels is None else np.asarray(labels) == 1
+        forward, back = np.empty_like(images), np.empty_like(images)
+        for rows, there, home in ((~of_b, "a_to_b", "b_to_a"), (of_b, "b_to_a", "a_to_b")):
+            if rows.any():
+                forward[rows] = self.translate(images[rows], there)
+                back[rows] = self.translate(forward[rows], home)
+        return [("translated", forward), ("round trip", back)]
 
     def inverse(self):
         """The same networks as a CycleGAN from B to A (F and D_X first), e.g. to export F.

@@ -9,6 +9,8 @@ from keras_gans.layers import ReflectionPadding2D, instance_normalization
 # Zhu et al. Sec. 4 / Appendix 7.2: 6 residual blocks for 128 px images, 9 for 256 px and higher.
 BLOCKS_FROM_256 = 9
 BLOCKS_BELOW_256 = 6
+# Border handling of the stride-1 convolutions: CycleGAN's code reflects, StarGAN's pads zeros.
+PADDINGS = ("reflect", "zero")
 
 
 def _init():
@@ -23,20 +25,25 @@ def default_blocks(image_size):
 
 def build_resnet_generator(
     image_size=128, channels=3, width=64, blocks=None, extra_input_channels=0, affine_norm=False,
-    name="generator",
+    padding=None, name="generator",
 ):
     """Builds CycleGAN's ResNet generator: c7s1-64, d128, d256, R256 x blocks, u128, u64, c7s1-3.
 
-    c7s1-k: reflection pad 3, 7x7 convolution with k filters, stride 1, instance norm, ReLU;
-    dk: 3x3 stride-2 convolution, instance norm, ReLU; Rk: a residual block of two
-    reflection-padded 3x3 convolutions of k filters with instance norm (ReLU between them),
-    added to its input; uk: 3x3 stride-1/2 (transposed) convolution, instance norm, ReLU;
+    c7s1-k: pad 3 (reflected; zeros for G(x, c), below), 7x7 convolution with k filters,
+    stride 1, instance norm, ReLU; dk: 3x3 stride-2 convolution, instance norm, ReLU; Rk:
+    a residual block of two padded 3x3 convolutions of k filters with instance norm (ReLU
+    between them), added to its input; uk: 3x3 stride-1/2 (transposed) convolution, instance norm, ReLU;
     the last c7s1 has `channels` filters and tanh instead of norm and ReLU (Zhu et al.,
     Appendix 7.2). Widths scale with `width` (64 in the paper: 64, 128, 256).
 
     With `extra_input_channels` k > 0 the generator takes `[images, conditions]`,
     conditions of shape (N, k), tiled to (N, S, S, k) and concatenated to the images
     depth-wise before the first convolution: StarGAN's G(x, c) (Choi et al. Sec. 3.3).
+    Such a generator pads with zeros, as StarGAN's (Choi et al. Table 4, "P3"): a tiled
+    condition is constant over the image, reflection padding keeps it constant, so the
+    first convolution turns it into a constant per channel, which the instance norm
+    right after subtracts -- the output would not depend on c at all. Zero padding makes
+    the condition's response vary near the borders, which the norm keeps.
 
     Args:
         image_size: side of the square images: 4..7 times a power of two, >= 8.
@@ -47,6 +54,9 @@ def build_resnet_generator(
         extra_input_channels: size of a conditioning vector tiled over the image, >= 0.
         affine_norm: learnable scale and offset in the instance norms (StarGAN's code
             has them; CycleGAN's does not).
+        padding: "reflect" (CycleGAN) or "zero" (StarGAN) for the stride-1 convolutions;
+            None: "zero" with `extra_input_channels`, else "reflect". "reflect" with
+            conditions is refused (they would be normalised away, see above).
         name: name of the Functional model.
 
     Returns:
@@ -71,6 +81,13 @@ def build_resnet_generator(
     blocks = default_blocks(image_size) if blocks is None else validation.positive_int("blocks", blocks)
     extra = validation.non_negative_int("extra_input_channels", extra_input_channels)
     affine = validation.boolean("affine_norm", affine_norm)
+    padding = ("zero" if extra else "reflect") if padding is None else validation.one_of("padding", padding, PADDINGS)
+    if extra and padding == "reflect":
+        raise ValueError(
+            f"padding='reflect' with extra_input_channels={extra} would make the output independent of the "
+            "conditions (reflected constant maps, then instance norm, remove them); use padding='zero'"
+        )
+    pad_layer = ReflectionPadding2D if padding == "reflect" else layers.ZeroPadding2D
 
     images = keras.Input((image_size, image_size, channels), name="images")
     inputs, x = images, images
@@ -86,7 +103,7 @@ def build_resnet_generator(
 
     # c7s1-64. Convolutions keep their bias: instance norm without affine removes only the mean
     # per channel, and the authors' code keeps use_bias with instance norm.
-    x = ReflectionPadding2D(3, name="c7s1_pad")(x)
+    x = pad_layer(3, name="c7s1_pad")(x)
     x = norm_relu(layers.Conv2D(width, 7, kernel_initializer=_init(), name="c7s1")(x), "c7s1")
     # d128, d256
     for i in (1, 2):
@@ -95,9 +112,9 @@ def build_resnet_generator(
     # R256 x blocks
     filters = width * 4
     for b in range(blocks):
-        y = ReflectionPadding2D(1, name=f"res{b}_pad1")(x)
+        y = pad_layer(1, name=f"res{b}_pad1")(x)
         y = norm_relu(layers.Conv2D(filters, 3, kernel_initializer=_init(), name=f"res{b}_conv1")(y), f"res{b}_1")
-        y = ReflectionPadding2D(1, name=f"res{b}_pad2")(y)
+        y = pad_layer(1, name=f"res{b}_pad2")(y)
         y = layers.Conv2D(filters, 3, kernel_initializer=_init(), name=f"res{b}_conv2")(y)
         y = instance_normalization(affine, name=f"res{b}_2_norm")(y)
         x = layers.Add(name=f"res{b}_add")([x, y])
@@ -108,7 +125,7 @@ def build_resnet_generator(
         )(x)
         x = norm_relu(x, f"up{2 - i}")
     # c7s1-3 with tanh: images in [-1, 1].
-    x = ReflectionPadding2D(3, name="out_pad")(x)
+    x = pad_layer(3, name="out_pad")(x)
     x = layers.Conv2D(channels, 7, kernel_initializer=_init(), name="out_conv")(x)
     out = layers.Activation("tanh", dtype="float32", name="out")(x)
     return keras.Model(inputs, out, name=name)

@@ -190,3 +190,20 @@ def test_translate_both_directions_and_export_g_and_f_served_without_keras_gans(
     assert out.stdout.strip().splitlines()[-1] == "False"
     np.testing.assert_allclose(np.load(str(paths["a_to_b"]) + ".npy"), a_to_b, atol=1e-5)
     np.testing.assert_allclose(np.load(str(paths["b_to_a"]) + ".npy"), b_to_a, atol=1e-5)
+
+
+def test_translation_columns_are_each_inputs_translation_and_round_trip():
+    # The GIF's columns (FixedNoiseGIF): an image of A (label 0) shows G(x), F(G(x)); one of B F(y), G(F(y)).
+    model = tiny()
+    images = np.random.default_rng(3).uniform(-1, 1, (3, SIZE, SIZE, 1)).astype("float32")
+    (name, forward), (back_name, back) = model.translation_columns(images, [0, 1, 0])
+    assert (name, back_name) == ("translated", "round trip")
+    g, f = model.generator, model.inverse_generator
+    np.testing.assert_allclose(forward[[0, 2]], g(images[[0, 2]], training=False), atol=1e-6)
+    np.testing.assert_allclose(back[[0, 2]], f(g(images[[0, 2]], training=False), training=False), atol=1e-6)
+    np.testing.assert_allclose(forward[1], f(images[1:2], training=False)[0], atol=1e-6)
+    np.testing.assert_allclose(back[1], g(f(images[1:2], training=False), training=False)[0], atol=1e-6)
+    (_, all_a), _ = model.translation_columns(images)  # no labels: all of A
+    np.testing.assert_allclose(all_a, g(images, training=False), atol=1e-6)
+    with pytest.raises(ValueError, match=r"labels must be 3 domains, 0 \(A\) or 1 \(B\), got \[0, 2, 1\]"):
+        model.translation_columns(images, [0, 2, 1])
