@@ -29,9 +29,9 @@ from keras_gans.models import VARIANTS  # noqa: E402
 NETWORK_OPTIONS = {}
 NETWORK_OPTIONS["stylegan"] = {"latent_dim": 128}  # issue 16: z and w of 128 instead of 512, 8 mapping layers kept
 # Constructor options that the digits need where the paper's value is for its own data. BEGAN's
-# gamma = 0.5 asks for generated images that reconstruct twice as well as real digits, which no image
-# near the digits does here: k_t stays 0 and the generator is left on one blob (BENCHMARKS.md, "EBGAN
-# and BEGAN"); at gamma = 1 the equilibrium is reachable.
+# gamma = 0.5 asks for generated images that reconstruct twice as well as real digits, which the
+# generator does not reach here: k_t falls to 0 and the generator is left on one blob (BENCHMARKS.md,
+# "EBGAN and BEGAN"); gamma = 1 trains better.
 MODEL_OPTIONS = {"began": {"diversity_ratio": 1.0}}
 
 

@@ -163,8 +163,8 @@ for name, (generator, discriminator) in [("EBGAN", ebgan_networks), ("BEGAN", be
 # The paper's settings are the defaults: EBGAN's margin (scaled to 16×16×1), pulling-away weight
 # 0.1 and Adam(1e-3, β₁ = 0.5); BEGAN's $\lambda_k = 0.001$, $k_0 = 0$ and Adam(1e-4, β₁ = 0.5). One
 # departure: $\gamma = 1$ instead of the paper's 0.5. $\gamma = 0.5$ asks for generated digits that
-# the autoencoder reconstructs twice as well as real ones; no image near the digits is that easy
-# here, so $k_t$ falls to 0, the discriminator stops pushing against the fakes and the generator
+# the autoencoder reconstructs twice as well as real ones; the generator does not get there on the
+# digits, so $k_t$ falls to 0, the discriminator stops pushing against the fakes and the generator
 # settles on one blob (`BENCHMARKS.md`, "EBGAN and BEGAN"). $k_t$ is a non-trainable weight of the
 # model, so it is saved in `.keras` files and restored when a run resumes.
 

@@ -38,9 +38,9 @@ class BEGAN(AutoencoderMixin, BaseGAN):
             (`keras_gans.networks.build_began_discriminator`), without batch norm.
         diversity_ratio: gamma = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1]
             (0.5 by default; the paper shows 0.3 to 0.7). What is reachable depends on the
-            data: on 16 px digits no image the generator finds reconstructs twice as well
-            as the digits, so at 0.5 k_t stays 0 and the generator collapses; 1.0 trains
-            there (BENCHMARKS.md, "EBGAN and BEGAN").
+            data: on 16 px digits the generator does not reach fakes that reconstruct twice
+            as well as the digits, so at 0.5 k_t falls to 0 and the generator stays on one
+            blob; 1.0 trains better there (BENCHMARKS.md, "EBGAN and BEGAN").
         k_learning_rate: lambda_k, the proportional gain of k_t, >= 0 (0.001).
         **kwargs: `critic_steps`, `latent_dim`, `seed` and the rest for `BaseGAN`.
 
