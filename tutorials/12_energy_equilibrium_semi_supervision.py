@@ -403,17 +403,19 @@ print("generated digits, three per class:", tg_grid.shape)
 #   1 within 200 steps, while the generated digits' energy is held at the margin $m$: below it the
 #   discriminator pushes them up, above it it ignores them. That is the margin doing its job, and
 #   EBGAN reaches digit-like samples of every class in 900 steps.
-# - BEGAN did not, on this budget: its autoencoder learns the real digits ($\mathcal L(x)$ and with
-#   it $\mathcal M_\text{global}$ fall steadily) but the samples stay a single grey blob. $k_t$ rose
-#   to about 0.008 while the generated images were easier to reconstruct than $\gamma$ times the
-#   real ones, then fell back to 0 once the autoencoder had learned the digits, so the
-#   discriminator hardly pushed against the fakes, and the generator settled on one image its
-#   autoencoder reconstructs well. With $\lambda_k = 0.001$ and losses near 0.1, $k_t$ moves by
-#   about $10^{-4}$ per step: the paper's runs are hundreds of times longer than this one.
-# - So $\mathcal M_\text{global}$ is not a quality score: here it fell by a factor of about 3 between the
-#   first and the last checkpoint while the
-#   Fréchet distance did not move. It measures how well the autoencoder reconstructs the data plus
-#   how far the run is from the equilibrium; read it beside the samples and a quality metric.
+# - BEGAN does not reach digits of every class on this budget. With the paper's $\gamma = 0.5$ it
+#   never leaves a grey blob: once the autoencoder has learned the digits, the blob cannot be
+#   reconstructed twice as well as they are, so $k_t$ falls to 0 and nothing pushes against the
+#   fakes. With $\gamma = 1$ and a 16-number code (the settings above) the run goes through one
+#   cycle of the controller: $k_t$ winds up while the autoencoder is still poor, the samples are at
+#   their most varied just after the discriminator pushed hardest (`BENCHMARKS.md` measured 7 classes
+#   at step 300 of this size of run), $k_t$ then drops to 0 and the generator settles on one easy
+#   digit until $k_t$, growing by about $10^{-4}$ a step at most, pushes again. The paper's runs
+#   are hundreds of times longer than this one.
+# - So $\mathcal M_\text{global}$ is not a quality score: it falls while the autoencoder learns
+#   the digits and then stays flat, whether the samples are varied or one collapsed digit. It
+#   measures how well the autoencoder reconstructs the data plus how far the run is from the
+#   equilibrium; read it beside the samples and a quality metric.
 # - Both variants train from `keras-gans train ebgan|began`; the CLI's loss plot draws
 #   $\mathcal M_\text{global}$ and $k_t$ on panels of their own, and `BENCHMARKS.md` (section
 #   "EBGAN and BEGAN") has the digits benchmark's rows.
