@@ -41,7 +41,9 @@ class BEGAN(AutoencoderMixin, BaseGAN):
             data: on 16 px digits the generator does not reach fakes that reconstruct twice
             as well as the digits, so at 0.5 k_t falls to 0 and the generator stays on one
             blob; 1.0 trains better there (BENCHMARKS.md, "EBGAN and BEGAN").
-        k_learning_rate: lambda_k, the proportional gain of k_t, >= 0 (0.001).
+        k_learning_rate: lambda_k, the proportional gain of k_t, >= 0 (0.001). At 0.001 k_t
+            needs thousands of steps to rebuild after it has fallen to 0; the 1,500-step
+            digits benchmark uses 0.01 with gamma 1 (10 of 10 classes; BENCHMARKS.md).
         **kwargs: `critic_steps`, `latent_dim`, `seed` and the rest for `BaseGAN`.
 
     Example:
