@@ -325,7 +325,7 @@ def train(args):
         raise ValueError(f"{args.variant} is semi-supervised and trains on --dataset digits (its labelled, unlabelled "
                          f"and held-out splits), not {args.dataset!r}")
     out = validation.writable_path("--out", _default_out(args) if args.out is None else args.out, "folder")
-    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
+    options = _run_options(args, cls)
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
     dataset = _training_data(data, args, cls, info, runs.data_seed(args.seed, plan.epoch))
@@ -383,7 +383,7 @@ def _train_two_domains(args, cls):
     channels = args.channels or data.domains.domains_channels(args.dataset)
     info = data.DatasetInfo(args.dataset, channels, None, None, f"two unpaired domains from {args.dataset}")
     out = validation.writable_path("--out", _default_out(args) if args.out is None else args.out, "folder")
-    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
+    options = _run_options(args, cls)
     plan = runs.plan_run(out, options, resume=args.resume, epochs=args.epochs)
     keras.utils.set_random_seed(args.seed)
     given = {k: v for k, v in _dataset_options(args).items() if k in ("cache", "data_dir")}
@@ -441,6 +441,15 @@ def _class_embeddings(args, cls):
     from keras_gans.data import digit_class_embeddings
 
     return digit_class_embeddings("class_mean")
+
+
+def _run_options(args, cls):
+    """The command line's options as run.json records them and `--resume` compares them."""
+    options = {key: value for key, value in vars(args).items() if key not in ("command", "resume", "tensorflow_log")}
+    if not cls.semi_supervised:
+        # Unused by the variant: a resume is not refused for changing it (runs.FIXED_ON_RESUME).
+        del options["labels_per_class"]
+    return options
 
 
 def _check_domain_options(args):

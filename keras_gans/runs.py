@@ -35,9 +35,11 @@ BACKUP = "backup"
 RUN_FILES = ("losses.csv", "frames", "training.gif", "model.keras", "report.md", BACKUP, "run.json", "tensorboard")
 # What a first epoch writes before any epoch completes; a fresh start removes them.
 FIRST_EPOCH_FILES = ("losses.csv", "losses.png", "frames", "training.gif", "best_samples.png")
-# Options that fix the networks' shapes or the data: a resumed run must keep them.
+# Options that fix the networks' shapes or the data: a resumed run must keep them. labels_per_class
+# splits the digits into labelled and unlabelled images (semi-supervised variants; the CLI records it
+# for those only), so changing it would train the resumed epochs on other labels.
 FIXED_ON_RESUME = ("variant", "dataset", "source", "image_feature", "label_feature", "image_size", "channels",
-                   "latent_dim", "width", "param", "seed")
+                   "latent_dim", "width", "param", "seed", "labels_per_class")
 # A resumed run cannot replay the data order of the epochs it skips (the pipeline restarts),
 # so it shuffles with a seed of its own rather than repeat epoch 1's order.
 DATA_SEED_STRIDE = 1_000_003

@@ -304,6 +304,16 @@ def test_sample_labels_default_to_classes_in_order():
         cli._sample_labels(args, None)
 
 
+def test_run_json_records_labels_per_class_for_semi_supervised_variants_only():
+    from keras_gans.models import variant
+
+    for name, recorded in [("triple-gan", True), ("began", False)]:
+        args = cli.build_parser().parse_args(["train", name, "--dataset", "digits", "--labels-per-class", "5"])
+        options = cli._run_options(args, variant(name))
+        assert ("labels_per_class" in options) == recorded and "command" not in options
+        assert options.get("labels_per_class", 5) == 5
+
+
 def test_sample_labels_by_the_class_names_the_export_recorded():
     description = {"num_classes": 3, "class_names": ["bird", "cat", "dog"]}
     args = cli.build_parser().parse_args(["sample", "g", "--n", "4", "--labels", "cat,dog"])

@@ -65,6 +65,16 @@ def test_resume_continues_after_the_backed_up_epoch_and_lists_changes(tmp_path, 
         runs.plan_run(tmp_path, OPTIONS, resume=True, epochs=1)
 
 
+def test_resume_keeps_the_labelled_split_of_a_semi_supervised_run(tmp_path):
+    # Triple-GAN's --labels-per-class decides which digits are labelled: a resume must not change it.
+    options = {**OPTIONS, "variant": "triple-gan", "labels_per_class": 10}
+    runs.start_run(tmp_path, runs.plan_run(tmp_path, options, resume=False, epochs=2), options)
+    _backup(tmp_path, 1)
+    with pytest.raises(ValueError, match="--resume must keep the options .* changed: --labels-per-class 10 -> 5"):
+        runs.plan_run(tmp_path, {**options, "labels_per_class": 5}, resume=True, epochs=3)
+    assert runs.plan_run(tmp_path, {**options, "epochs": 3}, resume=True, epochs=3).epoch == 1
+
+
 def test_an_unreadable_backup_falls_back_to_its_previous_copy(tmp_path):
     _backup(tmp_path, 2)
     _backup(tmp_path, 1, "training_metadata.json.bkp")

@@ -59,8 +59,8 @@
 #
 # $k_t$ is a proportional controller (gain $\lambda_k = 0.001$) that holds the *equilibrium*
 # $\mathcal L(G(z)) = \gamma\, \mathcal L(x)$: when the generated images reconstruct too well, $k_t$
-# grows and the discriminator pushes harder against them. The diversity ratio $\gamma$ (0.5 here)
-# trades quality (low $\gamma$) for variety. The paper's convergence measure adds how far the
+# grows and the discriminator pushes harder against them. The diversity ratio $\gamma$ (the paper's
+# default 0.5; 1.0 here, see *Model*) trades quality (low $\gamma$) for variety. The paper's convergence measure adds how far the
 # balance is off to how well real images are reconstructed:
 #
 # $$\mathcal M_\text{global} = \mathcal L(x) + |\gamma\, \mathcal L(x) - \mathcal L(G(z))| .$$
@@ -141,8 +141,10 @@ plt.show()
 #   code that the pulling-away term sees), transposed convolutions back up; DCGAN's generator.
 # - **BEGAN** (`build_began_discriminator`, `build_began_generator`): exponential linear units and
 #   no batch norm; per resolution two 3×3 convolutions, a stride-2 convolution to subsample, a
-#   linear embedding $h$ of 64 numbers, and a decoder of the same blocks with nearest-neighbour
-#   upsampling. The generator has the decoder's shape (its own weights) and draws
+#   linear embedding $h$, and a decoder of the same blocks with nearest-neighbour upsampling. The
+#   paper's $h$ has 64 numbers for 64×64 colour images; `BEGAN.embedding_size` shrinks it with the
+#   side below 64 px (16 numbers here), since a 64-number code of a 16×16 digit reconstructs smooth
+#   non-digits as well as digits, and those are what the generator would then make. The generator has the decoder's shape (its own weights) and draws
 #   $z \sim U[-1, 1]^{64}$.
 
 # %%
@@ -159,14 +161,17 @@ for name, (generator, discriminator) in [("EBGAN", ebgan_networks), ("BEGAN", be
 # ## Model
 #
 # The paper's settings are the defaults: EBGAN's margin (scaled to 16×16×1), pulling-away weight
-# 0.1 and Adam(1e-3, β₁ = 0.5); BEGAN's $\gamma = 0.5$, $\lambda_k = 0.001$, $k_0 = 0$ and
-# Adam(1e-4, β₁ = 0.5). $k_t$ is a non-trainable weight of the model, so it is saved in `.keras`
-# files and restored when a run resumes.
+# 0.1 and Adam(1e-3, β₁ = 0.5); BEGAN's $\lambda_k = 0.001$, $k_0 = 0$ and Adam(1e-4, β₁ = 0.5). One
+# departure: $\gamma = 1$ instead of the paper's 0.5. $\gamma = 0.5$ asks for generated digits that
+# the autoencoder reconstructs twice as well as real ones; the generator does not get there on the
+# digits, so $k_t$ falls to 0, the discriminator stops pushing against the fakes and the generator
+# settles on one blob (`BENCHMARKS.md`, "EBGAN and BEGAN"). $k_t$ is a non-trainable weight of the
+# model, so it is saved in `.keras` files and restored when a run resumes.
 
 # %%
 ebgan = keras_gans.EBGAN(*ebgan_networks, seed=SEED)
 ebgan.compile()
-began = keras_gans.BEGAN(*began_networks, seed=SEED)
+began = keras_gans.BEGAN(*began_networks, seed=SEED, diversity_ratio=1.0)
 began.compile()
 print(f"EBGAN: margin m = {ebgan.margin:.3f}, pulling-away weight {ebgan.pulling_away_weight}")
 print(f"BEGAN: gamma = {began.diversity_ratio}, lambda_k = {began.k_learning_rate}, k_0 = {float(began.k)}")
@@ -402,17 +407,20 @@ print("generated digits, three per class:", tg_grid.shape)
 #   1 within 200 steps, while the generated digits' energy is held at the margin $m$: below it the
 #   discriminator pushes them up, above it it ignores them. That is the margin doing its job, and
 #   EBGAN reaches digit-like samples of every class in 900 steps.
-# - BEGAN did not, on this budget: its autoencoder learns the real digits ($\mathcal L(x)$ and with
-#   it $\mathcal M_\text{global}$ fall steadily) but the samples stay a single grey blob. $k_t$ rose
-#   to about 0.008 while the generated images were easier to reconstruct than $\gamma$ times the
-#   real ones, then fell back to 0 once the autoencoder had learned the digits, so the
-#   discriminator hardly pushed against the fakes, and the generator settled on one image its
-#   autoencoder reconstructs well. With $\lambda_k = 0.001$ and losses near 0.1, $k_t$ moves by
-#   about $10^{-4}$ per step: the paper's runs are hundreds of times longer than this one.
-# - So $\mathcal M_\text{global}$ is not a quality score: here it fell by a factor of about 3 between the
-#   first and the last checkpoint while the
-#   Fréchet distance did not move. It measures how well the autoencoder reconstructs the data plus
-#   how far the run is from the equilibrium; read it beside the samples and a quality metric.
+# - BEGAN does not reach digits of every class on this budget. With the paper's $\gamma = 0.5$ it
+#   never leaves a grey blob: once the autoencoder has learned the digits, the blob cannot be
+#   reconstructed twice as well as they are, so $k_t$ falls to 0 and nothing pushes against the
+#   fakes. With $\gamma = 1$ and a 16-number code (the settings above) the run goes through one
+#   cycle of the controller: $k_t$ winds up while the autoencoder is still poor, the samples are at
+#   their most varied just after the discriminator pushed hardest (`BENCHMARKS.md` measured 7 classes
+#   at step 300 of this size of run), $k_t$ then drops to 0 and the generator settles on one easy
+#   digit until $k_t$, growing by about $10^{-4}$ a step at most, pushes again. The paper's runs
+#   are hundreds of times longer than this one. A faster controller shortens that wait: with
+#   `k_learning_rate=0.01` the digits benchmark (width 32, 1,500 steps) covers all ten classes.
+# - So $\mathcal M_\text{global}$ is not a quality score: it falls while the autoencoder learns
+#   the digits and then stays flat, whether the samples are varied or one collapsed digit. It
+#   measures how well the autoencoder reconstructs the data plus how far the run is from the
+#   equilibrium; read it beside the samples and a quality metric.
 # - Both variants train from `keras-gans train ebgan|began`; the CLI's loss plot draws
 #   $\mathcal M_\text{global}$ and $k_t$ on panels of their own, and `BENCHMARKS.md` (section
 #   "EBGAN and BEGAN") has the digits benchmark's rows.

@@ -37,8 +37,13 @@ class BEGAN(AutoencoderMixin, BaseGAN):
         discriminator: an autoencoder, a `keras.Model` images -> `[reconstruction, code]`
             (`keras_gans.networks.build_began_discriminator`), without batch norm.
         diversity_ratio: gamma = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1]
-            (0.5 by default; the paper shows 0.3 to 0.7).
-        k_learning_rate: lambda_k, the proportional gain of k_t, >= 0 (0.001).
+            (0.5 by default; the paper shows 0.3 to 0.7). What is reachable depends on the
+            data: on 16 px digits the generator does not reach fakes that reconstruct twice
+            as well as the digits, so at 0.5 k_t falls to 0 and the generator stays on one
+            blob; 1.0 trains better there (BENCHMARKS.md, "EBGAN and BEGAN").
+        k_learning_rate: lambda_k, the proportional gain of k_t, >= 0 (0.001). At 0.001 k_t
+            needs thousands of steps to rebuild after it has fallen to 0; the 1,500-step
+            digits benchmark uses 0.01 with gamma 1 (10 of 10 classes; BENCHMARKS.md).
         **kwargs: `critic_steps`, `latent_dim`, `seed` and the rest for `BaseGAN`.
 
     Example:
@@ -60,7 +65,8 @@ class BEGAN(AutoencoderMixin, BaseGAN):
     # M_global and k_t have units of their own: a panel each in `LossPlot`.
     metric_panels = (("d_loss", "g_loss"), ("d_real", "d_fake"), ("convergence",), ("k",))
     config_keys = ("diversity_ratio", "k_learning_rate")
-    # Berthelot et al. 2017, Sec. 4.1: Adam, learning rate 1e-4, N_z = N_h = 64, n = 64; the
+    # Berthelot et al. 2017, Sec. 4.1: Adam, learning rate 1e-4, N_z = N_h = 64 (N_h shrinks below
+    # 64 px: `embedding_size`), n = 64; the
     # authors' code (carpedm20/BEGAN-tensorflow is the paper's reference port) uses beta_1 = 0.5.
     defaults = Defaults(latent_dim=64, optimizer=adam(1e-4, beta_1=0.5))
     # No batch norm: real and fake go through the autoencoder in one call.
@@ -75,11 +81,29 @@ class BEGAN(AutoencoderMixin, BaseGAN):
 
     @classmethod
     def build_networks(cls, image_size, channels, latent_dim, width, num_classes):
-        """The paper's ELU generator and autoencoder, with an embedding of the latent size (N_h = N_z)."""
+        """The paper's ELU generator and autoencoder; the embedding N_h from `embedding_size`."""
         return (
             build_began_generator(image_size, channels, latent_dim=latent_dim, width=width),
-            build_began_discriminator(image_size, channels, width=width, embedding_dim=latent_dim),
+            build_began_discriminator(image_size, channels, width=width,
+                                      embedding_dim=cls.embedding_size(image_size, latent_dim)),
         )
+
+    @staticmethod
+    def embedding_size(image_size, latent_dim):
+        """N_h of `default_networks`: N_z from 64 px up (the paper's N_h = N_z), shrunk with the side below.
+
+        The paper's bottleneck is 64 numbers for 64x64x3 images (12,288 values). At 16x16x1
+        (256 values) a code of 64 leaves the autoencoder loose enough to reconstruct smooth
+        images that are not digits, which is all the generator seeks; 16 numbers trained
+        better (gamma 1, 300 steps at width 16: 7 digit classes against 4, Frechet distance
+        192 against 246; BENCHMARKS.md, "EBGAN and BEGAN"). A departure from the paper:
+        N_h = N_z * side / 64 below 64 px, at least 1.
+
+        Example:
+        >>> BEGAN.embedding_size(64, 64), BEGAN.embedding_size(128, 64), BEGAN.embedding_size(16, 64)
+        (64, 64, 16)
+        """
+        return max(1, latent_dim * min(image_size, 64) // 64)
 
     def sample_latent(self, batch_size):
         """z ~ U[-1, 1]^N_z (Sec. 4.1)."""

@@ -40,6 +40,16 @@ def test_papers_settings():
     np.testing.assert_array_equal(drawn, model.draw_inputs(512, seed=0))
 
 
+@pytest.mark.parametrize("size,latent_dim,embedding", [(64, 64, 64), (128, 64, 64), (32, 64, 32), (16, 64, 16),
+                                                        (16, 8, 2), (8, 2, 1)])
+def test_the_embedding_is_the_latent_size_from_64_px_and_shrinks_with_the_side_below(size, latent_dim, embedding):
+    # N_h = N_z at the paper's 64 px; N_z * side / 64 below (a departure, see BEGAN.embedding_size).
+    assert BEGAN.embedding_size(size, latent_dim) == embedding
+    if size <= 32:
+        _, discriminator = BEGAN.default_networks(size, 1, latent_dim=latent_dim, width=2)
+        assert tuple(discriminator.outputs[1].shape) == (None, embedding)
+
+
 def test_each_phase_moves_only_its_network():
     model = tiny_began()
     model.compile()
