@@ -431,8 +431,8 @@ print("generated digits, three per class:", tg_grid.shape)
 #   (averaged classifiers), +2.2 points, short of the issue's 3; the classifier levels off near 94%
 #   while the baseline swings with the seed (89.8-94.4%), and the same network with every training
 #   digit labelled reaches 97.4%. With the classifier twice as wide (width 32) the labels alone reach
-#   95.0% and the gain is gone (-0.6); at width 8 there is none either. On seed 0, this notebook's, the labels alone already reach 94% at
-#   width 16, so the run above may show no gain at all.
+#   95.0% and the gain is gone (-0.6); at width 8 there is none either. On seed 0, this notebook's,
+#   the labels alone already reach 94% at width 16, so the run above may show no gain at all.
 # - Part of the gain is not adversarial: the authors' classifier loss also minimises the entropy of its
 #   predictions on unlabelled images (`unlabelled_entropy_weight=0.3`). Set to 0, the benchmark's classifier
 #   falls to 92.8% over three seeds: the game alone gives +1.0 point over the baseline, the entropy term
