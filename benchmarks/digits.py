@@ -4,9 +4,9 @@ Each variant trains with its paper networks and optimizers for --steps generator
 --image-size, batch 64; then `keras_gans.metrics.evaluate_digits` scores 1,000 samples: class
 coverage (classes predicted for at least 1% of samples), KL of the class histogram to uniform, the
 Frechet distance in the classifier's feature space next to the real-vs-real floor, and for the
-conditional variants the accuracy of the requested labels (target >= 95%). BigGAN trains with the
-short-run settings of `short_run_settings` (printed with its row) unless --paper-settings, and is
-followed by its truncation table. Writes the table to BENCHMARKS.md (section "digits").
+conditional variants the accuracy of the requested labels (target >= 95%). BigGAN and BEGAN train
+with the settings of `short_run_settings` (printed with their rows) unless --paper-settings; BigGAN's
+row is followed by its truncation table. Writes the table to BENCHMARKS.md (section "digits").
 
     python benchmarks/digits.py --image-size 16 --width 32 --steps 1500
 """
@@ -90,7 +90,7 @@ def main():
     parser.add_argument("--critic-steps", type=int, default=None,
                         help="discriminator updates per generator step for every variant run (default: each paper's)")
     parser.add_argument("--paper-settings", action="store_true",
-                        help="train every variant with its class defaults, without the short-run settings (BigGAN's)")
+                        help="train every variant with its class defaults (no BigGAN or BEGAN departures)")
     parser.add_argument("--progress", type=int, default=0,
                         help="print the elapsed seconds every this many generator steps (0: never)")
     args = parser.parse_args()
