@@ -376,7 +376,7 @@ tg_baseline.compile(keras.optimizers.Adam(1e-3, beta_1=0.5, use_ema=True, ema_mo
                     keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 tg_labelled = tf.data.Dataset.from_tensor_slices((tg_labelled_images, tg_labelled_labels))
 tg_baseline.fit(tg_labelled.shuffle(len(tg_labelled_labels), seed=0).repeat().batch(TG_BATCH),
-                steps_per_epoch=TG_STEPS, epochs=1, verbose=0)
+                steps_per_epoch=TG_STEPS, epochs=1, shuffle=False, verbose=0)  # the dataset shuffles
 tg_baseline_accuracy = float(np.mean(tg_baseline.predict(tg_held_images, verbose=0).argmax(-1) == tg_held_labels))
 
 # %% [markdown]
