@@ -17,9 +17,16 @@ images, the weights and the noise):
     python benchmarks/semi_supervised.py --seeds 0 1 2 --steps 4000 --width 16
 
 The options of the authors' schedule that `TripleGAN` leaves out by default can be measured
-with `--pretrain-steps`, `--lr-decay-start`, `--pseudo-start`, `--d-input-noise` and
-`--param NAME=NUMBER` (any `TripleGAN` option, e.g. `argmax_real_weight=0.5`);
-`--labels-per-class 122 --baseline-only` gives the supervised ceiling (every training digit labelled).
+with `--pretrain-steps`, `--lr-decay-start`, `--pseudo-start`, `--d-input-noise`,
+`--authors-discriminator` (their MNIST D, an MLP with Gaussian noise layers) and
+`--param NAME=NUMBER` (any `TripleGAN` option, e.g. `argmax_real_weight=0.5`); their D, their
+argmax pairs as real (400 of D's 401 real pairs) and their classifier batches of 100:
+
+    python benchmarks/semi_supervised.py --authors-discriminator --batch-size 100 --param argmax_real_weight=0.9975
+
+`--paired` starts the baseline from Triple-GAN's initial classifier weights and feeds it
+Triple-GAN's labelled batches in the same order; `--labels-per-class 122 --baseline-only` gives
+the supervised ceiling (every training digit labelled).
 
 Prints a markdown table per seed and the mean and standard deviation over seeds.
 """
@@ -37,7 +44,7 @@ import tensorflow as tf  # noqa: E402
 from keras_gans import TripleGAN  # noqa: E402
 from keras_gans.data import digits, digits_held_out, digits_labelled  # noqa: E402
 from keras_gans.models._lr_schedule import ConstantThenLinearDecay  # noqa: E402
-from keras_gans.networks import build_classifier  # noqa: E402
+from keras_gans.networks import build_classifier, build_mlp_discriminator  # noqa: E402
 
 NUM_CLASSES = 10
 LEARNING_RATE = 1e-3  # TripleGAN's default Adam(1e-3, beta_1=0.5), the authors' for D, G and C
@@ -55,14 +62,22 @@ def learning_rate(args):
     return ConstantThenLinearDecay(LEARNING_RATE, args.steps, int(args.lr_decay_start * args.steps))
 
 
+def labelled_batches(args, seed, paired):
+    """The labelled images in batches of `batch_size`, repeated: with `paired`, exactly the labelled part of
+    the stream Triple-GAN is fit on (same batches, same order); otherwise reshuffled each pass on their own."""
+    if paired:
+        stream = digits(args.image_size, args.batch_size, labels_per_class=args.labels_per_class, seed=seed)
+        return stream.map(lambda images, labels, unlabelled: (images, labels)).repeat()
+    images, labels = digits_labelled(args.labels_per_class, args.image_size, seed=seed)
+    return tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed).repeat().batch(
+        args.batch_size)
+
+
 def supervised(args, seed, net, steps, use_ema=False, rate=LEARNING_RATE):
     """Trains `net` by cross-entropy on the labelled images alone: `steps` updates of Adam(rate, 0.5)."""
-    images, labels = digits_labelled(args.labels_per_class, args.image_size, seed=seed)
     net.compile(keras.optimizers.Adam(rate, beta_1=0.5, use_ema=use_ema, ema_momentum=0.99),
                 keras.losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=10)
-    # Batches of batch_size images, reshuffled each pass.
-    data = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=seed)
-    net.fit(data.repeat().batch(args.batch_size), steps_per_epoch=steps, epochs=1, verbose=0)
+    net.fit(labelled_batches(args, seed, args.paired), steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     return net
 
 
@@ -70,16 +85,27 @@ def baseline(args, seed, held_out):
     """Accuracy of the classifier trained on the labelled images alone: (as trained, averaged).
 
     As many updates as Triple-GAN's classifier gets, its pre-training included, on its schedule.
+    With `--paired` it starts from the weights Triple-GAN's classifier starts from.
     """
     results = []
     for use_ema in (False, True):
-        keras.utils.set_random_seed(seed)
-        net = build_classifier(args.image_size, 1, NUM_CLASSES, width=args.width)
+        if args.paired:
+            net = triple_gan_networks(args, seed)[2]
+        else:
+            keras.utils.set_random_seed(seed)
+            net = build_classifier(args.image_size, 1, NUM_CLASSES, width=args.width)
         if args.pretrain_steps:
             supervised(args, seed, net, args.pretrain_steps)
         supervised(args, seed, net, args.steps, use_ema=use_ema, rate=learning_rate(args))
         results.append(accuracy(net.predict(held_out[0], verbose=0), held_out[1]))
     return results
+
+
+def triple_gan_networks(args, seed):
+    """`TripleGAN.default_networks` as seeded for `seed`: (generator, discriminator, classifier)."""
+    keras.utils.set_random_seed(seed)
+    return TripleGAN.default_networks(args.image_size, 1, latent_dim=args.latent_dim, width=args.width,
+                                      num_classes=NUM_CLASSES)
 
 
 def with_input_noise(discriminator, stddev):
@@ -89,11 +115,19 @@ def with_input_noise(discriminator, stddev):
     return keras.Model([images, labels], discriminator([noisy, labels]), name="noisy_discriminator")
 
 
+def authors_discriminator(image_size):
+    """The Triple-GAN authors' MNIST D (`build_mlp_discriminator`'s docstring): an MLP of 1000, 500, 250, 250, 250
+    ReLU units, one_hot(y) joined to every layer's input, Gaussian noise 0.3 on the image and 0.5 after each layer."""
+    return build_mlp_discriminator((image_size, image_size, 1), hidden=(1000, 500, 250, 250, 250),
+                                   num_classes=NUM_CLASSES, negative_slope=0, label_every_layer=True, input_noise=0.3,
+                                   hidden_noise=0.5)
+
+
 def triple_gan(args, seed, held_out):
     """Accuracy of Triple-GAN's classifier: (averaged, as trained), and the seconds it took."""
-    keras.utils.set_random_seed(seed)
-    networks = TripleGAN.default_networks(args.image_size, 1, latent_dim=args.latent_dim, width=args.width,
-                                          num_classes=NUM_CLASSES)
+    networks = triple_gan_networks(args, seed)
+    if args.authors_discriminator:
+        networks = (networks[0], authors_discriminator(args.image_size), networks[2])
     if args.d_input_noise:
         networks = (networks[0], with_input_noise(networks[1], args.d_input_noise), networks[2])
     options = {"pseudo_discriminative_start": int(args.pseudo_start * args.steps), **dict(args.param)}
@@ -126,7 +160,8 @@ def main():
     parser.add_argument("--image-size", type=int, default=8, help="8: the digits' own resolution")
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--latent-dim", type=int, default=64)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=32,
+                        help="labelled and unlabelled images per batch, each (the authors' classifier: 100 of each)")
     parser.add_argument("--steps", type=int, default=4000, help="Triple-GAN steps (one D, G and C update each)")
     parser.add_argument("--pseudo-start", type=float, default=0.3,
                         help="the pseudo-discriminative loss from this fraction of the steps (the authors' 300 of 1000 "
@@ -138,6 +173,11 @@ def main():
                              "linearly to 0")
     parser.add_argument("--d-input-noise", type=float, default=0.0,
                         help="Gaussian noise of this standard deviation on D's images in training (the authors': 0.3)")
+    parser.add_argument("--authors-discriminator", action="store_true",
+                        help="the authors' MNIST D (an MLP with Gaussian noise layers) instead of the conditional DCGAN D")
+    parser.add_argument("--paired", action="store_true",
+                        help="the baseline starts from Triple-GAN's initial classifier weights and sees its labelled "
+                             "batches in the same order (a paired comparison)")
     parser.add_argument("--no-baseline", action="store_true",
                         help="Triple-GAN only (e.g. options that leave the baseline's budget as it was)")
     parser.add_argument("--baseline-only", action="store_true",

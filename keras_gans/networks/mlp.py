@@ -88,12 +88,21 @@ def build_mlp_discriminator(
     dropout=0.0,
     name="discriminator",
     pack=1,
+    negative_slope=0.2,
+    label_every_layer=False,
+    input_noise=0.0,
+    hidden_noise=0.0,
 ):
     """Builds a fully connected discriminator: flatten -> LeakyReLU dense layers -> one score.
 
     Dense layers with LeakyReLU 0.2 (the last one's output is the layer named
     "features"), optional dropout after each, and one linear output with a bias:
     a logit for cross-entropy losses or a score for Wasserstein ones.
+
+    The Triple-GAN authors' MNIST discriminator of (image, label) pairs is this network
+    with `hidden=(1000, 500, 250, 250, 250)`, `negative_slope=0` (ReLU),
+    `label_every_layer=True`, `input_noise=0.3` and `hidden_noise=0.5` (their layers
+    were also weight-normalised; these are plain).
 
     Args:
         input_shape: shape of one sample, e.g. (28, 28, 1) or (2,).
@@ -105,6 +114,12 @@ def build_mlp_discriminator(
         name: name of the Functional model.
         pack: samples per input (PacGAN): the input's last axis is `pack` times
             `input_shape`'s, m samples concatenated (`keras_gans.networks.packing`).
+        negative_slope: of the LeakyReLU, in [0, 1); 0 is a ReLU.
+        label_every_layer: with `num_classes`, join one_hot(y) to the input of every
+            dense layer, the output's included, not only to the flattened image.
+        input_noise: standard deviation of Gaussian noise added to the flattened input
+            in training calls (0: none).
+        hidden_noise: the same after each hidden layer's activation (0: none).
 
     Returns:
         A `keras.Model` mapping (N, *input_shape) float (with `num_classes`,
@@ -120,28 +135,48 @@ def build_mlp_discriminator(
     ((None, 1), 'float32')
     >>> tuple(build_mlp_discriminator((2,), hidden=(16,), pack=4).input.shape)  # PacGAN4
     (None, 8)
+    >>> triple_gan_d = build_mlp_discriminator((8, 8, 1), hidden=(1000, 500, 250, 250, 250), num_classes=10,
+    ...     negative_slope=0, label_every_layer=True, input_noise=0.3, hidden_noise=0.5)
+    >>> [tuple(i.shape) for i in triple_gan_d.inputs]
+    [(None, 8, 8, 1), (None,)]
 
     Reference:
         Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014.
         Mirza, Osindero. "Conditional Generative Adversarial Nets", arXiv:1411.1784, 2014.
         Lin et al. "PacGAN: The power of two samples in generative adversarial networks", NeurIPS 2018.
+        Li, Xu, Zhu, Zhang. "Triple Generative Adversarial Nets", NeurIPS 2017;
+        https://github.com/zhenxuan00/triple-gan (x2y_yz2x_xy2p_ssl_mnist.py).
     """
     input_shape = packing.packed_shape(validation.positive_ints("input_shape", input_shape), pack)
     hidden = validation.positive_ints("hidden", hidden)
     num_classes = validation.num_classes(num_classes, allow_none=True)
     dropout = validation.number("dropout", dropout, low=0, high=1, high_open=True)
+    negative_slope = validation.number("negative_slope", negative_slope, low=0, high=1, high_open=True)
+    input_noise = validation.number("input_noise", input_noise, low=0)
+    hidden_noise = validation.number("hidden_noise", hidden_noise, low=0)
+    if label_every_layer and num_classes is None:
+        raise ValueError("label_every_layer=True needs num_classes: it joins one_hot(y) to every layer")
     options = _WeightOptions(spectral_norm, kernel_constraint, initializer=keras.initializers.GlorotUniform)
     images = keras.Input(input_shape, name="images")
     inputs, x = images, layers.Flatten()(images)
+    if input_noise:
+        x = layers.GaussianNoise(input_noise)(x)
     if num_classes is not None:
         labels = label_input()
         inputs = [images, labels]
-        x = layers.Concatenate(name="images_and_label")([x, one_hot(labels, num_classes)])
+        label = one_hot(labels, num_classes)
+        x = layers.Concatenate(name="images_and_label")([x, label])
     for i, units in enumerate(hidden):
+        if label_every_layer and i:
+            x = layers.Concatenate()([x, label])
         x = options.dense(units)(x)
-        x = layers.LeakyReLU(negative_slope=0.2, name="features" if i == len(hidden) - 1 else None)(x)
+        x = layers.LeakyReLU(negative_slope=negative_slope, name="features" if i == len(hidden) - 1 else None)(x)
+        if hidden_noise:
+            x = layers.GaussianNoise(hidden_noise)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
+    if label_every_layer:
+        x = layers.Concatenate()([x, label])
     score = options.dense(1, use_bias=True, dtype="float32", name="score")(x)
     return keras.Model(inputs, score, name=name)
 

@@ -101,3 +101,47 @@ def test_numpy_scalars_are_accepted():
     assert tuple(g.input.shape) == (None, 4) and tuple(g.output.shape) == (None, 2)
     assert tuple(d.output.shape) == (None, 1)
     assert [l.rate for l in d.layers if isinstance(l, keras.layers.Dropout)] == [0.25]
+
+
+def test_triple_gan_authors_discriminator_layout():
+    d = build_mlp_discriminator((8, 8, 1), hidden=(1000, 500, 250, 250, 250), num_classes=10, negative_slope=0,
+                                label_every_layer=True, input_noise=0.3, hidden_noise=0.5)
+    # one_hot(y) joins every dense layer's input: 64 pixels + 10, then each layer's units + 10
+    assert [tuple(l.kernel.shape) for l in d.layers if isinstance(l, keras.layers.Dense)] == [
+        (74, 1000), (1010, 500), (510, 250), (260, 250), (260, 250), (260, 1)]
+    assert [l.negative_slope for l in d.layers if isinstance(l, keras.layers.LeakyReLU)] == [0.0] * 5
+    assert [l.stddev for l in d.layers if isinstance(l, keras.layers.GaussianNoise)] == [0.3] + [0.5] * 5
+
+
+def test_noise_acts_in_training_calls_only():
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 4, 4, 1)).astype("float32")
+    labels = np.array([0, 1, 2, 0], "int32")
+    noisy = build_mlp_discriminator((4, 4, 1), hidden=(16, 16), num_classes=3, input_noise=0.3, hidden_noise=0.5)
+    np.testing.assert_array_equal(noisy([images, labels], training=False), noisy([images, labels], training=False))
+    assert not np.allclose(noisy([images, labels], training=True), noisy([images, labels], training=True))
+    plain = build_mlp_discriminator((4, 4, 1), hidden=(16, 16), num_classes=3, label_every_layer=True)
+    np.testing.assert_allclose(plain([images, labels], training=True), plain([images, labels], training=False),
+                               rtol=1e-6)
+
+
+def test_label_every_layer_makes_each_layer_see_the_label():
+    d = build_mlp_discriminator((4, 4, 1), hidden=(8, 8), num_classes=3, label_every_layer=True)
+    # zero every weight but the output layer's label columns: the score then depends on the label alone
+    for layer in d.layers:
+        if isinstance(layer, keras.layers.Dense):
+            kernel = np.zeros(layer.kernel.shape, "float32")
+            if layer.name == "score":
+                kernel[-3:, 0] = [1.0, 2.0, 3.0]
+            layer.kernel.assign(kernel)
+            layer.bias.assign(np.zeros(layer.bias.shape, "float32"))
+    scores = d([np.zeros((3, 4, 4, 1), "float32"), np.array([0, 1, 2], "int32")]).numpy()[:, 0]
+    np.testing.assert_allclose(scores, [1.0, 2.0, 3.0])
+
+
+def test_bad_pair_options_are_refused():
+    with pytest.raises(ValueError, match="label_every_layer=True needs num_classes"):
+        build_mlp_discriminator((4, 4, 1), hidden=(8,), label_every_layer=True)
+    with pytest.raises(ValueError, match=r"negative_slope must be a finite number in \[0, 1\), got 1"):
+        build_mlp_discriminator((4, 4, 1), hidden=(8,), negative_slope=1)
+    with pytest.raises(ValueError, match="hidden_noise must be a finite number >= 0, got -0.5"):
+        build_mlp_discriminator((4, 4, 1), hidden=(8,), hidden_noise=-0.5)
