@@ -433,10 +433,10 @@ print("generated digits, three per class:", tg_grid.shape)
 #   digit labelled reaches 97.4%. With the classifier twice as wide (width 32) the labels alone reach
 #   95.0% and the gain is gone (-0.6); at width 8 there is none either. On seed 0, this notebook's,
 #   the labels alone already reach 94% at width 16, so the run above may show no gain at all.
-#   Over six seeds the gain is +1.7 points (standard error 0.7); the authors' own settings (their MLP discriminator
-#   with noise layers, their argmax pairs as real, batches of 100) lift the classifier by 1.3 points
-#   more at seven times the cost, and the comparison then clears 3 points only as trained against an
-#   independently started baseline (BENCHMARKS.md, "six seeds").
+#   Over six seeds the gain is +1.7 points (standard error 0.7); the authors' own settings (their MLP
+#   discriminator with noise layers, their argmax pairs as real, batches of 100) lift the classifier
+#   by 1.3 points more at seven times the cost, and the comparison then clears 3 points only as
+#   trained against an independently started baseline (BENCHMARKS.md, "six seeds").
 # - Part of the gain is not adversarial: the authors' classifier loss also minimises the entropy of its
 #   predictions on unlabelled images (`unlabelled_entropy_weight=0.3`). Set to 0, the benchmark's classifier
 #   falls to 92.8% over three seeds: the game alone gives +1.0 point over the baseline, the entropy term
