@@ -154,6 +154,7 @@ def build_mlp_discriminator(
     negative_slope = validation.number("negative_slope", negative_slope, low=0, high=1, high_open=True)
     input_noise = validation.number("input_noise", input_noise, low=0)
     hidden_noise = validation.number("hidden_noise", hidden_noise, low=0)
+    label_every_layer = validation.boolean("label_every_layer", label_every_layer)
     if label_every_layer and num_classes is None:
         raise ValueError("label_every_layer=True needs num_classes: it joins one_hot(y) to every layer")
     options = _WeightOptions(spectral_norm, kernel_constraint, initializer=keras.initializers.GlorotUniform)

@@ -141,6 +141,8 @@ def test_label_every_layer_makes_each_layer_see_the_label():
 def test_bad_pair_options_are_refused():
     with pytest.raises(ValueError, match="label_every_layer=True needs num_classes"):
         build_mlp_discriminator((4, 4, 1), hidden=(8,), label_every_layer=True)
+    with pytest.raises(ValueError, match="label_every_layer must be"):
+        build_mlp_discriminator((4, 4, 1), hidden=(8,), num_classes=3, label_every_layer="yes")
     with pytest.raises(ValueError, match=r"negative_slope must be a finite number in \[0, 1\), got 1"):
         build_mlp_discriminator((4, 4, 1), hidden=(8,), negative_slope=1)
     with pytest.raises(ValueError, match="hidden_noise must be a finite number >= 0, got -0.5"):
