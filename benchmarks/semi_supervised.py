@@ -62,10 +62,10 @@ def learning_rate(args):
     return ConstantThenLinearDecay(LEARNING_RATE, args.steps, int(args.lr_decay_start * args.steps))
 
 
-def labelled_batches(args, seed, paired):
-    """The labelled images in batches of `batch_size`, repeated: with `paired`, exactly the labelled part of
+def labelled_batches(args, seed):
+    """The labelled images in batches of `batch_size`, repeated: with `--paired`, exactly the labelled part of
     the stream Triple-GAN is fit on (same batches, same order); otherwise reshuffled each pass on their own."""
-    if paired:
+    if args.paired:
         stream = digits(args.image_size, args.batch_size, labels_per_class=args.labels_per_class, seed=seed)
         return stream.map(lambda images, labels, unlabelled: (images, labels)).repeat()
     images, labels = digits_labelled(args.labels_per_class, args.image_size, seed=seed)
@@ -77,7 +77,7 @@ def supervised(args, seed, net, steps, use_ema=False, rate=LEARNING_RATE):
     """Trains `net` by cross-entropy on the labelled images alone: `steps` updates of Adam(rate, 0.5)."""
     net.compile(keras.optimizers.Adam(rate, beta_1=0.5, use_ema=use_ema, ema_momentum=0.99),
                 keras.losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=10)
-    net.fit(labelled_batches(args, seed, args.paired), steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
+    net.fit(labelled_batches(args, seed), steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     return net
 
 
